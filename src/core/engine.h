@@ -1,0 +1,219 @@
+/*
+ * engine.h - private state of the core protocol engine.
+ *
+ * Sender side, per destination node B: a txconn (my data segment on B, the
+ * bitmap of its pool, the ack segment on my node where B's ranks answer).
+ * Per destination rank: a txring (my postbox ring for it, its sequence
+ * counters, the blocks its unacknowledged messages hold, its place on the
+ * receiver list, and the sends queued behind a full ring or pool).
+ *
+ * Receiver side, per sender that announced itself: an rxconn (its data
+ * segment on my node, my ring in it, my ack block on its node).
+ */
+#ifndef PB_ENGINE_H
+#define PB_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "postbox.h"
+#include "boot/boot.h"
+#include "core/layout.h"
+#include "core/params.h"
+#include "core/pool.h"
+#include "core/rlist.h"
+#include "medium/medium.h"
+
+/* Matching contexts: user traffic never meets the library's own. */
+enum { PB_CTX_USER = 0, PB_CTX_COLL = 1 };
+
+struct pb_held {
+	uint32_t block, nblocks; /* blocks an indicator's payload holds */
+};
+
+struct pb_sendop {
+	struct pb_sendop *next; /* FIFO of its txring */
+	struct pb_req *req;     /* owning request, NULL for a blocking send */
+	const uint8_t *buf;
+	size_t len;
+	size_t off;             /* bytes already written to the pool */
+	uint64_t first_seq;     /* seq of its first indicator, once started */
+	int dest;
+	int32_t tag;
+	uint16_t ctx;
+	uint8_t started, done;
+	int error;
+};
+
+struct pb_txconn {
+	int node;                  /* B */
+	struct pb_region *seg;     /* my data segment on B */
+	uint8_t *base;
+	struct pb_dseg_layout l;
+	struct pb_pool pool;       /* which blocks of it are in use */
+	struct pb_region *aseg;    /* ack segment (my node, B) */
+	uint32_t piece;            /* bytes per piece beyond the cycle size */
+};
+
+struct pb_txring {
+	struct pb_rlist_node rl;   /* receiver list entry: rank, node, blocks */
+	struct pb_txconn *conn;
+	uint32_t ring;             /* the receiver's index on its node */
+	uint64_t next_seq;         /* seq of the next indicator (from 1) */
+	uint64_t acked;            /* consumed count last read and reclaimed */
+	struct pb_held *held;      /* [slots]: by (seq-1) mod K */
+	struct pb_ack_block *ack;  /* where the receiver answers */
+	struct pb_sendop *q_head, *q_tail; /* sends waiting for room */
+	struct pb_txring *pend_next;       /* on job->pend when queued */
+	int pend_linked;
+	int error;                 /* sticky: corrupt ack */
+};
+
+/* A message that arrived (or is arriving) and was not matched when its
+ * first indicator was read, or a matched one still arriving in pieces. */
+struct pb_msg {
+	struct pb_msg *next;       /* unexpected list */
+	struct pb_recvop *rop;     /* matched receive, or NULL */
+	uint8_t *buf;              /* destination: rop's buffer or own copy */
+	size_t cap;                /* bytes buf can take */
+	size_t total, got;
+	int source;
+	int32_t tag;
+	uint16_t ctx;
+	uint8_t complete;
+};
+
+struct pb_recvop {
+	struct pb_recvop *next;    /* posted list */
+	struct pb_req *req;
+	void *buf;
+	size_t cap;
+	int source;
+	int32_t tag;
+	uint16_t ctx;
+	uint8_t done;
+	pb_status st;
+};
+
+struct pb_rxconn {
+	int sender;
+	struct pb_region *seg;     /* sender's data segment on my node */
+	struct pb_dseg_layout l;   /* validated snapshot of its header */
+	uint8_t *base, *pool;
+	uint32_t ring;             /* my index on my node */
+	uint64_t next;             /* seq I expect next */
+	uint64_t published;        /* last value written to my ack block */
+	struct pb_ack_block *ack;  /* in the ack segment on the sender's node */
+	struct pb_msg *cur;        /* message whose pieces are arriving */
+	int error;                 /* sticky: PB_ECORRUPT */
+};
+
+enum pb_req_kind { PB_REQ_SEND = 1, PB_REQ_RECV = 2 };
+
+struct pb_req {
+	int kind;
+	struct pb_job *job;
+	union {
+		struct pb_sendop s;
+		struct pb_recvop r;
+	} u;
+};
+
+#define PB_JOB_MAGIC 0x706f7374626f78ull
+#define PB_JOB_CLOSED 0x636c6f736564ull
+
+struct pb_job {
+	uint64_t magic;
+	struct pb_boot boot;
+	struct pb_params par;
+	struct pb_medium med;
+	int rank, size, node, nnodes;
+	int *local;        /* [size]: index of a rank on its node */
+	int *nlocal;       /* [nnodes]: ranks per node */
+	int *leader;       /* [nnodes]: lowest rank of each node */
+
+	/* sender side */
+	struct pb_txconn **tx_node;  /* [nnodes], lazily */
+	struct pb_txring **tx_rank;  /* [size], lazily */
+	struct pb_rlist rlist;       /* receivers holding my blocks */
+	struct pb_txring *pend;      /* rings with queued sends */
+
+	/* receiver side */
+	struct pb_region **dir;      /* [nnodes] directories, lazily */
+	struct pb_region **aseg_in;  /* [nnodes] ack seg (that node, mine) */
+	struct pb_dir_entry *my_entry;
+	uint64_t dir_seen;           /* gen last scanned */
+	struct pb_rxconn **rx_sender;/* [size] */
+	struct pb_rxconn **rx;       /* the ones to poll */
+	int nrx;
+
+	/* matching */
+	struct pb_recvop *posted_head, *posted_tail;
+	struct pb_msg *unexp_head, *unexp_tail;
+
+	int error;                   /* first corruption met, reported once */
+};
+
+/* connect.c */
+int pb_conn_init(struct pb_job *j);
+void pb_conn_fini(struct pb_job *j, int unlink_shared);
+int pb_txring_get(struct pb_job *j, int dest, struct pb_txring **out);
+int pb_dir_poll(struct pb_job *j);
+struct pb_dir_entry *pb_dir_entry_of(struct pb_job *j, int rank);
+
+/* send.c */
+/* Write as much of op as ring and pool allow: 1 when all written, 0 when
+ * it must wait for acknowledgments, or an error. */
+int pb_tx_push(struct pb_job *j, struct pb_txring *r, struct pb_sendop *op);
+void pb_tx_enqueue(struct pb_job *j, struct pb_txring *r,
+		   struct pb_sendop *op);
+int pb_tx_progress(struct pb_job *j);
+int pb_tx_start(struct pb_job *j, int dest, uint16_t ctx, int32_t tag,
+		const void *buf, size_t len, struct pb_sendop *op);
+/* Take a queued op back (its wait failed): nothing will touch it again. */
+void pb_tx_abandon(struct pb_job *j, struct pb_sendop *op);
+/* 1 when every indicator I wrote was acknowledged. */
+int pb_tx_drained(struct pb_job *j, int *err);
+
+/* recv.c */
+int pb_rx_poll(struct pb_job *j);
+
+/* match.c */
+struct pb_recvop *pb_match_posted(struct pb_job *j, int source,
+				  uint16_t ctx, int32_t tag);
+void pb_match_post(struct pb_job *j, struct pb_recvop *rop);
+int pb_match_cancel(struct pb_job *j, struct pb_recvop *rop);
+void pb_unexp_add(struct pb_job *j, struct pb_msg *m);
+struct pb_msg *pb_unexp_find(struct pb_job *j, int source, uint16_t ctx,
+			     int32_t tag, int remove);
+void pb_recv_complete(struct pb_recvop *rop, int source, int32_t tag,
+		      size_t total);
+/* Take an arrived message for a new receive; may complete it at once. */
+void pb_msg_claim(struct pb_job *j, struct pb_msg *m,
+		  struct pb_recvop *rop);
+int pb_recv_start(struct pb_job *j, int source, uint16_t ctx, int32_t tag,
+		  void *buf, size_t cap, struct pb_recvop *rop);
+
+/* wait.c */
+/* Make progress once: the number of things that moved, or an error. */
+int pb_progress_once(struct pb_job *j);
+struct pb_waiter {
+	uint32_t idle;
+	double next_check;
+	int peer;        /* rank the wait depends on, or -1 */
+};
+void pb_waiter_init(struct pb_waiter *w, int peer);
+/* After a fruitless poll: spin, yield or sleep per PB_WAIT; every so often
+ * checks that the peer is alive. 0, or PB_EPEER. */
+int pb_waiter_idle(struct pb_job *j, struct pb_waiter *w);
+int pb_peer_alive(struct pb_job *j, int rank);
+int pb_wait_send(struct pb_job *j, struct pb_sendop *op, int dest);
+int pb_wait_recv(struct pb_job *j, struct pb_recvop *rop);
+
+/* collective.c */
+int pb_barrier_ctx(struct pb_job *j);
+
+/* job.c */
+int pb_job_check(const struct pb_job *j);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * params.h - tunables read from the environment, with documented defaults
+ * (docs/parameters.md). A bad value is an error naming the variable.
+ */
+#ifndef PB_PARAMS_H
+#define PB_PARAMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum pb_wait_mode { PB_WAIT_SPIN, PB_WAIT_YIELD, PB_WAIT_SLEEP };
+
+struct pb_params {
+	uint32_t slots;        /* PB_POSTBOXES: slots per ring */
+	uint32_t inline_max;   /* PB_INLINE: bytes carried in a slot */
+	uint32_t block_size;   /* PB_BLOCK_SIZE */
+	uint64_t pool_size;    /* PB_POOL_SIZE: per (sender, node) segment */
+	uint64_t cycle_size;   /* PB_CYCLE_SIZE */
+	int wait_mode;         /* PB_WAIT: spin | yield | sleep */
+	uint32_t spin;         /* PB_SPIN: polls before yielding/sleeping */
+	double peer_timeout;   /* PB_PEER_TIMEOUT: seconds */
+};
+
+#define PB_DEF_POSTBOXES 64u
+#define PB_DEF_INLINE 48u
+#define PB_DEF_BLOCK_SIZE 4096u
+#define PB_DEF_POOL_SIZE (1024u * 1024u)
+#define PB_DEF_CYCLE_SIZE (256u * 1024u)
+#define PB_DEF_SPIN 2000u
+#define PB_DEF_PEER_TIMEOUT 5.0
+
+/* Fill p from the environment. On a bad value returns PB_EPARAM and writes
+ * a sentence naming the variable, the value and what is allowed to err. */
+int pb_params_load(struct pb_params *p, char *err, size_t errlen);
+
+/* Parse a size with an optional K, M or G suffix (powers of 1024).
+ * 0 or -1. */
+int pb_parse_size(const char *s, uint64_t *out);
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * recv.c - the receiver's half: poll the rings of the senders that
+ * announced themselves, consume indicators in order, acknowledge (c3).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/engine.h"
+#include "core/indicator.h"
+#include "core/ordering.h"
+
+/* Copy the bytes of one indicator to where the message goes; bytes past
+ * the receive buffer are counted but dropped (PB_ETRUNC, never overflow). */
+static void deliver(struct pb_msg *m, const uint8_t *src, uint32_t len)
+{
+	if (m->got < m->cap) {
+		size_t n = m->cap - m->got < len ? m->cap - m->got : len;
+		memcpy(m->buf + m->got, src, n);
+	}
+	m->got += len;
+}
+
+static int corrupt(struct pb_job *j, struct pb_rxconn *x, const char *why)
+{
+	if (!x->error)
+		fprintf(stderr,
+			"postbox: rank %d: corrupt indicator from rank %d "
+			"(seq %llu): %s; this sender is ignored from now on\n",
+			j->rank, x->sender, (unsigned long long)x->next, why);
+	x->error = PB_ECORRUPT;
+	if (!j->error)
+		j->error = PB_ECORRUPT;
+	return PB_ECORRUPT;
+}
+
+/* The first indicator of a message: match it or keep it as unexpected. */
+static int take_first(struct pb_job *j, struct pb_rxconn *x,
+		      const struct pb_ind *in)
+{
+	struct pb_recvop *rop =
+		pb_match_posted(j, x->sender, in->ctx, in->tag);
+	if (rop && in->total == in->len) {
+		/* the common case: whole message, receive already posted:
+		 * one copy, straight into the user's buffer */
+		size_t n = in->len < rop->cap ? in->len : rop->cap;
+		memcpy(rop->buf, in->payload, n);
+		pb_recv_complete(rop, x->sender, in->tag, in->total);
+		return 0;
+	}
+	struct pb_msg *m = calloc(1, sizeof(*m));
+	if (!m)
+		return PB_ENOMEM;
+	m->source = x->sender;
+	m->tag = in->tag;
+	m->ctx = in->ctx;
+	m->total = in->total;
+	if (rop) {
+		m->rop = rop;
+		m->buf = rop->buf;
+		m->cap = rop->cap;
+	} else if (in->total) {
+		/* unexpected: keep a private copy so the sender's memory can
+		 * be recycled now; this is what lets a receive for another
+		 * tag overtake it without deadlock */
+		m->buf = malloc(in->total);
+		if (!m->buf) {
+			free(m);
+			return PB_ENOMEM;
+		}
+		m->cap = in->total;
+	}
+	deliver(m, in->payload, in->len);
+	if (m->got < m->total)
+		x->cur = m;
+	else
+		m->complete = 1;
+	if (!rop)
+		pb_unexp_add(j, m);
+	return 0;
+}
+
+/* A later piece of the message in progress (c22-c24). */
+static int take_piece(struct pb_job *j, struct pb_rxconn *x,
+		      const struct pb_ind *in)
+{
+	struct pb_msg *m = x->cur;
+	if (!m)
+		return corrupt(j, x, "a piece without a message");
+	if (in->len == 0 || in->len > m->total - m->got)
+		return corrupt(j, x, "a piece beyond the message length");
+	deliver(m, in->payload, in->len);
+	if (m->got < m->total)
+		return 0;
+	x->cur = NULL;
+	if (m->rop) {
+		pb_recv_complete(m->rop, m->source, m->tag, m->total);
+		free(m);
+	} else {
+		m->complete = 1; /* stays on the unexpected list */
+	}
+	return 0;
+}
+
+static int consume(struct pb_job *j, struct pb_rxconn *x, const uint8_t *slot)
+{
+	struct pb_ind in;
+	if (pb_ind_parse(slot, &x->l, x->pool, &in))
+		return corrupt(j, x, "fields out of bounds");
+	if (in.kind == PB_IND_PIECE)
+		return take_piece(j, x, &in);
+	if (x->cur)
+		return corrupt(j, x, "a new message inside another");
+	return take_first(j, x, &in);
+}
+
+int pb_rx_poll(struct pb_job *j)
+{
+	int moved = 0, rc = pb_dir_poll(j);
+	if (rc < 0 && !j->error)
+		j->error = rc;
+	for (int i = 0; i < j->nrx; i++) {
+		struct pb_rxconn *x = j->rx[i];
+		if (x->error)
+			continue;
+		/* at most one lap per poll: fair to the other senders */
+		for (uint32_t k = 0; k < x->l.slots; k++) {
+			uint8_t *slot =
+				pb_dseg_slot(x->base, &x->l, x->ring, x->next);
+			/* acquire: pairs with the sender's release of seq, so
+			 * the fields and payload read next are complete */
+			uint32_t seq = pb_observe32(
+				&((struct pb_slot_hdr *)slot)->seq);
+			if (seq != (uint32_t)x->next)
+				break;
+			rc = consume(j, x, slot);
+			if (rc == PB_ENOMEM)
+				break; /* not consumed: retried next poll */
+			if (rc)
+				break;
+			x->next++;
+			moved++;
+		}
+		/* one ack per poll of a ring, not per message: acks batch
+		 * by themselves under load and cost one store when idle.
+		 * release: our copies out of the slots and blocks happen
+		 * before the sender may reuse them (invariant 5) */
+		if (x->next - 1 != x->published) {
+			x->published = x->next - 1;
+			pb_publish64(&x->ack->consumed, x->published);
+		}
+	}
+	return moved;
+}

@@ -1,0 +1,124 @@
+/*
+ * wait.c - progress and waiting. Blocking calls loop on one progress step
+ * (incoming rings, then queued sends); when a step moves nothing they spin,
+ * yield or sleep as PB_WAIT says, and every so often check that the peer
+ * they depend on is still alive. Liveness costs nothing on the hot path:
+ * it is looked at only after many fruitless polls.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/engine.h"
+#include "core/ordering.h"
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+int pb_progress_once(struct pb_job *j)
+{
+	int a = pb_rx_poll(j);
+	int b = j->pend ? pb_tx_progress(j) : 0;
+	return a + b;
+}
+
+void pb_waiter_init(struct pb_waiter *w, int peer)
+{
+	w->idle = 0;
+	w->next_check = 0;
+	w->peer = peer;
+}
+
+/* A rank is alive while its process exists and it has not closed. */
+int pb_peer_alive(struct pb_job *j, int rank)
+{
+	struct pb_dir_entry *e = pb_dir_entry_of(j, rank);
+	if (!e)
+		return 1; /* cannot tell: let the caller keep waiting */
+	uint32_t st = atomic_load_explicit(&e->state, memory_order_acquire);
+	uint32_t pid = atomic_load_explicit(&e->pid, memory_order_relaxed);
+	if (st == PB_RANK_NONE)
+		return 1; /* not started yet */
+	if (st == PB_RANK_CLOSED)
+		return 0;
+	if (pid && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+		return 0;
+	return 1;
+}
+
+int pb_waiter_idle(struct pb_job *j, struct pb_waiter *w)
+{
+	w->idle++;
+	if (w->idle < j->par.spin || j->par.wait_mode == PB_WAIT_SPIN) {
+		pb_cpu_relax();
+	} else if (j->par.wait_mode == PB_WAIT_YIELD) {
+		sched_yield();
+	} else {
+		/* back off from 1 us to 1 ms: an idle rank stops stealing
+		 * the core an oversubscribed peer needs */
+		uint32_t over = w->idle - j->par.spin;
+		long ns = over < 10 ? 1000L << over : 1000000L;
+		struct timespec t = {0, ns};
+		nanosleep(&t, NULL);
+	}
+	if ((w->idle & 1023) != 0)
+		return 0;
+	double t = now();
+	if (t < w->next_check)
+		return 0;
+	w->next_check = t + 0.1;
+	if (j->boot.launcher && getppid() != j->boot.launcher)
+		return PB_EPEER; /* our launcher died: the job is over */
+	if (w->peer >= 0 && w->peer != j->rank && !pb_peer_alive(j, w->peer))
+		return PB_EPEER;
+	return 0;
+}
+
+int pb_wait_send(struct pb_job *j, struct pb_sendop *op, int dest)
+{
+	struct pb_waiter w;
+	pb_waiter_init(&w, dest);
+	while (!op->done) {
+		int n = pb_progress_once(j);
+		if (n > 0) {
+			w.idle = 0;
+			continue;
+		}
+		int rc = pb_waiter_idle(j, &w);
+		if (rc)
+			return rc;
+	}
+	return op->error;
+}
+
+int pb_wait_recv(struct pb_job *j, struct pb_recvop *rop)
+{
+	struct pb_waiter w;
+	pb_waiter_init(&w, rop->source);
+	while (!rop->done) {
+		int n = pb_progress_once(j);
+		if (rop->done)
+			break;
+		if (n > 0) {
+			w.idle = 0;
+			continue;
+		}
+		/* a broken sender cannot complete this receive */
+		if (rop->source >= 0 && j->rx_sender[rop->source] &&
+		    j->rx_sender[rop->source]->error)
+			return j->rx_sender[rop->source]->error;
+		if (rop->source == PB_ANY_SOURCE && j->error)
+			return j->error;
+		int rc = pb_waiter_idle(j, &w);
+		if (rc)
+			return rc;
+	}
+	return rop->st.error;
+}
