@@ -172,8 +172,9 @@ int pb_tx_start(struct pb_job *j, int dest, uint16_t ctx, int32_t tag,
 		const void *buf, size_t len, struct pb_sendop *op);
 /* Take a queued op back (its wait failed): nothing will touch it again. */
 void pb_tx_abandon(struct pb_job *j, struct pb_sendop *op);
-/* 1 when every indicator I wrote was acknowledged. */
-int pb_tx_drained(struct pb_job *j, int *err);
+/* 1 when every indicator I wrote was acknowledged; else 0 and the rank
+ * still holding some back. */
+int pb_tx_drained(struct pb_job *j, int *err, int *waiting_on);
 
 /* recv.c */
 int pb_rx_poll(struct pb_job *j);

@@ -102,11 +102,12 @@ fail:
 static int flush(struct pb_job *j)
 {
 	struct pb_waiter w;
-	int err = 0;
+	int err = 0, dest;
 	pb_waiter_init(&w, -1);
-	while (!pb_tx_drained(j, &err)) {
+	while (!pb_tx_drained(j, &err, &dest)) {
 		if (pb_progress_once(j) > 0)
 			continue;
+		w.peer = dest; /* the liveness check follows who we wait on */
 		int rc = pb_waiter_idle(j, &w);
 		if (rc)
 			return rc;

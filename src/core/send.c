@@ -249,10 +249,14 @@ void pb_tx_abandon(struct pb_job *j, struct pb_sendop *op)
 	}
 }
 
-int pb_tx_drained(struct pb_job *j, int *err)
+int pb_tx_drained(struct pb_job *j, int *err, int *waiting_on)
 {
-	if (j->pend)
-		return 0;
+	*waiting_on = -1;
+	for (struct pb_txring *r = j->pend; r; r = r->pend_next)
+		if (r->q_head) {
+			*waiting_on = r->q_head->dest;
+			return 0;
+		}
 	for (int d = 0; d < j->size; d++) {
 		struct pb_txring *r = j->tx_rank[d];
 		if (!r || r->acked + 1 == r->next_seq)
@@ -261,8 +265,10 @@ int pb_tx_drained(struct pb_job *j, int *err)
 			*err = r->error;
 			return 1;
 		}
-		if (r->acked + 1 != r->next_seq)
+		if (r->acked + 1 != r->next_seq) {
+			*waiting_on = d;
 			return 0;
+		}
 	}
 	return 1;
 }

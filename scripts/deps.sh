@@ -1,0 +1,15 @@
+#!/bin/sh
+# Install what building and testing Postbox needs, when it is missing.
+# Debian/Ubuntu; needs root (or sudo) only when something is missing.
+set -e
+need=""
+command -v cc >/dev/null 2>&1 || need="$need gcc libc6-dev"
+command -v make >/dev/null 2>&1 || need="$need make"
+command -v cmake >/dev/null 2>&1 || need="$need cmake"
+command -v ctest >/dev/null 2>&1 || need="$need cmake"
+[ -z "$need" ] && exit 0
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+echo "postbox: installing:$need"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need
