@@ -111,6 +111,25 @@ int pb_test(pb_req **req, int *done, pb_status *st);
  * PB_EAGAIN if it already matched (complete it with pb_wait). */
 int pb_cancel(pb_req **req);
 
+/* Channels. Every message travels on a channel 0..PB_CHANNEL_MAX; the
+ * calls above use channel 0. A receive or probe matches only messages of
+ * its own channel, so layers built on Postbox (an MPI communicator, a
+ * library inside an application) keep their traffic apart even from
+ * PB_ANY_SOURCE / PB_ANY_TAG receives on other channels. */
+#define PB_CHANNEL_MAX 65534u
+int pb_send_ch(pb_job *job, int dest, int tag, unsigned channel,
+	       const void *buf, size_t len);
+int pb_recv_ch(pb_job *job, int source, int tag, unsigned channel, void *buf,
+	       size_t cap, pb_status *st);
+int pb_isend_ch(pb_job *job, int dest, int tag, unsigned channel,
+		const void *buf, size_t len, pb_req **req);
+int pb_irecv_ch(pb_job *job, int source, int tag, unsigned channel,
+		void *buf, size_t cap, pb_req **req);
+int pb_probe_ch(pb_job *job, int source, int tag, unsigned channel,
+		pb_status *st);
+int pb_iprobe_ch(pb_job *job, int source, int tag, unsigned channel,
+		 int *found, pb_status *st);
+
 /* Blocking probe: status of the first matching message, left in place. */
 int pb_probe(pb_job *job, int source, int tag, pb_status *st);
 /* Non-blocking probe: *found = 1 and st filled when there is one. */

@@ -24,8 +24,10 @@
 #include "core/rlist.h"
 #include "medium/medium.h"
 
-/* Matching contexts: user traffic never meets the library's own. */
-enum { PB_CTX_USER = 0, PB_CTX_COLL = 1 };
+/* Matching contexts: a user channel c travels as ctx c; the library's own
+ * traffic uses a context no channel can name, so it never meets a user
+ * receive, not even one with PB_ANY_SOURCE and PB_ANY_TAG. */
+enum { PB_CTX_COLL = 0xffff };
 
 struct pb_held {
 	uint32_t block, nblocks; /* blocks an indicator's payload holds */

@@ -8,36 +8,44 @@
 
 #include "core/engine.h"
 
-static int check_send(const pb_job *j, int dest, int tag, const void *buf,
-		      size_t len)
+static int check_send(const pb_job *j, int dest, int tag, unsigned ch,
+		      const void *buf, size_t len)
 {
 	int rc = pb_job_check(j);
 	if (rc)
 		return rc;
-	if (dest < 0 || dest >= j->size || tag < 0 || (!buf && len))
+	if (dest < 0 || dest >= j->size || tag < 0 || (!buf && len) ||
+	    ch > PB_CHANNEL_MAX)
 		return PB_EINVAL;
 	return 0;
 }
 
-static int check_recv(const pb_job *j, int source, int tag, const void *buf,
-		      size_t cap)
+static int check_recv(const pb_job *j, int source, int tag, unsigned ch,
+		      const void *buf, size_t cap)
 {
 	int rc = pb_job_check(j);
 	if (rc)
 		return rc;
 	if ((source != PB_ANY_SOURCE && (source < 0 || source >= j->size)) ||
-	    (tag != PB_ANY_TAG && tag < 0) || (!buf && cap))
+	    (tag != PB_ANY_TAG && tag < 0) || (!buf && cap) ||
+	    ch > PB_CHANNEL_MAX)
 		return PB_EINVAL;
 	return 0;
 }
 
 int pb_send(pb_job *j, int dest, int tag, const void *buf, size_t len)
 {
+	return pb_send_ch(j, dest, tag, 0, buf, len);
+}
+
+int pb_send_ch(pb_job *j, int dest, int tag, unsigned ch, const void *buf,
+	       size_t len)
+{
 	struct pb_sendop op;
-	int rc = check_send(j, dest, tag, buf, len);
+	int rc = check_send(j, dest, tag, ch, buf, len);
 	if (rc)
 		return rc;
-	if ((rc = pb_tx_start(j, dest, PB_CTX_USER, tag, buf, len, &op)))
+	if ((rc = pb_tx_start(j, dest, (uint16_t)ch, tag, buf, len, &op)))
 		return rc;
 	if (op.done)
 		return op.error;
@@ -50,11 +58,17 @@ int pb_send(pb_job *j, int dest, int tag, const void *buf, size_t len)
 int pb_recv(pb_job *j, int source, int tag, void *buf, size_t cap,
 	    pb_status *st)
 {
+	return pb_recv_ch(j, source, tag, 0, buf, cap, st);
+}
+
+int pb_recv_ch(pb_job *j, int source, int tag, unsigned ch, void *buf,
+	       size_t cap, pb_status *st)
+{
 	struct pb_recvop rop;
-	int rc = check_recv(j, source, tag, buf, cap);
+	int rc = check_recv(j, source, tag, ch, buf, cap);
 	if (rc)
 		return rc;
-	pb_recv_start(j, source, PB_CTX_USER, tag, buf, cap, &rop);
+	pb_recv_start(j, source, (uint16_t)ch, tag, buf, cap, &rop);
 	rc = pb_wait_recv(j, &rop);
 	if (!rop.done) {
 		/* failed while posted: take it back so nothing writes into
@@ -87,7 +101,13 @@ static struct pb_req *req_new(pb_job *j, int kind)
 int pb_isend(pb_job *j, int dest, int tag, const void *buf, size_t len,
 	     pb_req **req)
 {
-	int rc = check_send(j, dest, tag, buf, len);
+	return pb_isend_ch(j, dest, tag, 0, buf, len, req);
+}
+
+int pb_isend_ch(pb_job *j, int dest, int tag, unsigned ch, const void *buf,
+		size_t len, pb_req **req)
+{
+	int rc = check_send(j, dest, tag, ch, buf, len);
 	if (rc)
 		return rc;
 	if (!req)
@@ -96,7 +116,8 @@ int pb_isend(pb_job *j, int dest, int tag, const void *buf, size_t len,
 	if (!r)
 		return PB_ENOMEM;
 	r->u.s.req = r;
-	if ((rc = pb_tx_start(j, dest, PB_CTX_USER, tag, buf, len, &r->u.s))) {
+	if ((rc = pb_tx_start(j, dest, (uint16_t)ch, tag, buf, len,
+			      &r->u.s))) {
 		free(r);
 		return rc;
 	}
@@ -108,7 +129,13 @@ int pb_isend(pb_job *j, int dest, int tag, const void *buf, size_t len,
 int pb_irecv(pb_job *j, int source, int tag, void *buf, size_t cap,
 	     pb_req **req)
 {
-	int rc = check_recv(j, source, tag, buf, cap);
+	return pb_irecv_ch(j, source, tag, 0, buf, cap, req);
+}
+
+int pb_irecv_ch(pb_job *j, int source, int tag, unsigned ch, void *buf,
+		size_t cap, pb_req **req)
+{
+	int rc = check_recv(j, source, tag, ch, buf, cap);
 	if (rc)
 		return rc;
 	if (!req)
@@ -116,7 +143,7 @@ int pb_irecv(pb_job *j, int source, int tag, void *buf, size_t cap,
 	struct pb_req *r = req_new(j, PB_REQ_RECV);
 	if (!r)
 		return PB_ENOMEM;
-	pb_recv_start(j, source, PB_CTX_USER, tag, buf, cap, &r->u.r);
+	pb_recv_start(j, source, (uint16_t)ch, tag, buf, cap, &r->u.r);
 	r->u.r.req = r;
 	*req = r;
 	return 0;
@@ -227,7 +254,13 @@ int pb_cancel(pb_req **req)
 
 int pb_iprobe(pb_job *j, int source, int tag, int *found, pb_status *st)
 {
-	int rc = check_recv(j, source, tag, NULL, 0);
+	return pb_iprobe_ch(j, source, tag, 0, found, st);
+}
+
+int pb_iprobe_ch(pb_job *j, int source, int tag, unsigned ch, int *found,
+		 pb_status *st)
+{
+	int rc = check_recv(j, source, tag, ch, NULL, 0);
 	if (rc)
 		return rc;
 	if (!found)
@@ -235,7 +268,7 @@ int pb_iprobe(pb_job *j, int source, int tag, int *found, pb_status *st)
 	*found = 0;
 	if ((rc = pb_progress_once(j)) < 0)
 		return rc;
-	struct pb_msg *m = pb_unexp_find(j, source, PB_CTX_USER, tag, 0);
+	struct pb_msg *m = pb_unexp_find(j, source, (uint16_t)ch, tag, 0);
 	if (!m)
 		return 0;
 	*found = 1;
@@ -250,11 +283,17 @@ int pb_iprobe(pb_job *j, int source, int tag, int *found, pb_status *st)
 
 int pb_probe(pb_job *j, int source, int tag, pb_status *st)
 {
+	return pb_probe_ch(j, source, tag, 0, st);
+}
+
+int pb_probe_ch(pb_job *j, int source, int tag, unsigned ch, pb_status *st)
+{
 	struct pb_waiter w;
 	int found, rc;
 	pb_waiter_init(&w, source);
 	for (;;) {
-		if ((rc = pb_iprobe(j, source, tag, &found, st)) || found)
+		if ((rc = pb_iprobe_ch(j, source, tag, ch, &found, st)) ||
+		    found)
 			return rc;
 		if (source == PB_ANY_SOURCE && j->error)
 			return j->error;
