@@ -249,6 +249,7 @@ int pb_txring_get(struct pb_job *j, int dest, struct pb_txring **out)
 		j->dir[node]->base, r->ring, pb_dir_entry_size(j->size));
 	atomic_store_explicit(&e->senders[j->rank], 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&e->gen, 1, memory_order_release);
+	r->peer = e;
 	j->tx_rank[dest] = r;
 	*out = r;
 	return 0;
@@ -282,6 +283,10 @@ static int rx_attach(struct pb_job *j, int s)
 	x->pool = x->base + x->l.pool_off;
 	x->ring = (uint32_t)j->local[j->rank];
 	x->next = 1;
+	if (!(x->peer = pb_dir_entry_of(j, s))) {
+		rc = PB_ECORRUPT;
+		goto fail_seg;
+	}
 	x->ack = pb_aseg_block(j->aseg_in[snode]->base,
 			       (uint32_t)j->nlocal[j->node],
 			       (uint32_t)j->local[s], x->ring);

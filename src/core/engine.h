@@ -65,6 +65,7 @@ struct pb_txring {
 	uint64_t acked;            /* consumed count last read and reclaimed */
 	struct pb_held *held;      /* [slots]: by (seq-1) mod K */
 	struct pb_ack_block *ack;  /* where the receiver answers */
+	struct pb_dir_entry *peer; /* receiver's entry: its doorbell */
 	struct pb_sendop *q_head, *q_tail; /* sends waiting for room */
 	struct pb_txring *pend_next;       /* on job->pend when queued */
 	int pend_linked;
@@ -106,6 +107,7 @@ struct pb_rxconn {
 	uint64_t next;             /* seq I expect next */
 	uint64_t published;        /* last value written to my ack block */
 	struct pb_ack_block *ack;  /* in the ack segment on the sender's node */
+	struct pb_dir_entry *peer; /* sender's entry: its doorbell */
 	struct pb_msg *cur;        /* message whose pieces are arriving */
 	int error;                 /* sticky: PB_ECORRUPT */
 };
@@ -130,6 +132,7 @@ struct pb_job {
 	struct pb_params par;
 	struct pb_medium med;
 	int rank, size, node, nnodes;
+	int sleepy;        /* PB_WAIT=sleep: ring doorbells after publishing */
 	int *local;        /* [size]: index of a rank on its node */
 	int *nlocal;       /* [nnodes]: ranks per node */
 	int *leader;       /* [nnodes]: lowest rank of each node */

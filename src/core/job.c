@@ -82,6 +82,7 @@ int pb_open(pb_job **out)
 	j->size = j->boot.size;
 	j->nnodes = j->boot.nnodes;
 	j->node = j->boot.node_of[j->rank];
+	j->sleepy = j->par.wait_mode == PB_WAIT_SLEEP;
 	if ((rc = topology(j)))
 		goto fail;
 	if ((rc = pb_shm_open(&j->med, j->boot.shm_dir, j->boot.job_id)))

@@ -141,7 +141,11 @@ struct pb_dir_entry {
 	_Atomic uint64_t gen;   /* w: any sender (fetch_add release); r: owner */
 	_Atomic uint32_t pid;   /* w: owner at open; r: peers checking life */
 	_Atomic uint32_t state; /* w: owner: PB_RANK_{OPEN,CLOSED} */
-	uint8_t pad[64 - 16];
+	_Atomic uint32_t sleeping; /* w: owner (seq_cst) before it sleeps;
+				      r: whoever just published for it */
+	_Atomic uint32_t bell;  /* futex word: bumped by a waker (seq_cst),
+				   waited on by the owner */
+	uint8_t pad[64 - 24];
 	_Atomic uint8_t senders[]; /* nranks flags, padded to 64 */
 };
 static_assert(sizeof(struct pb_dir_entry) == 64, "dir entry head");

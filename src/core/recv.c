@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bell.h"
 #include "core/engine.h"
 #include "core/indicator.h"
 #include "core/ordering.h"
@@ -148,6 +149,8 @@ int pb_rx_poll(struct pb_job *j)
 		if (x->next - 1 != x->published) {
 			x->published = x->next - 1;
 			pb_publish64(&x->ack->consumed, x->published);
+			if (j->sleepy)
+				pb_bell_ring(x->peer);
 		}
 	}
 	return moved;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "core/bell.h"
 #include "core/engine.h"
 #include "core/indicator.h"
 #include "core/ordering.h"
@@ -101,6 +102,8 @@ int pb_tx_push(struct pb_job *j, struct pb_txring *r, struct pb_sendop *op)
 					  (uint32_t)r->next_seq);
 			r->held[(r->next_seq - 1) & (l->slots - 1)].nblocks = 0;
 			r->next_seq++;
+			if (j->sleepy)
+				pb_bell_ring(r->peer);
 			pb_rlist_sent(&j->rlist, &r->rl, 0); /* c7, c27 */
 			return 1;
 		}
@@ -146,6 +149,8 @@ int pb_tx_push(struct pb_job *j, struct pb_txring *r, struct pb_sendop *op)
 			op->first_seq = r->next_seq;
 		}
 		r->next_seq++;
+		if (j->sleepy)
+			pb_bell_ring(r->peer);
 		pb_rlist_sent(&j->rlist, &r->rl, nblk); /* c7, c18, c27 */
 		op->off += chunk;
 		if (op->off == op->len)

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/bell.h"
 #include "core/engine.h"
 #include "core/ordering.h"
 
@@ -27,6 +28,11 @@ int pb_progress_once(struct pb_job *j)
 	int a = pb_rx_poll(j);
 	int b = j->pend ? pb_tx_progress(j) : 0;
 	return a + b;
+}
+
+static int poll_once(void *arg)
+{
+	return pb_progress_once(arg);
 }
 
 void pb_waiter_init(struct pb_waiter *w, int peer)
@@ -61,15 +67,18 @@ int pb_waiter_idle(struct pb_job *j, struct pb_waiter *w)
 	} else if (j->par.wait_mode == PB_WAIT_YIELD) {
 		sched_yield();
 	} else {
-		/* back off from 1 us to 1 ms: an idle rank stops stealing
-		 * the core an oversubscribed peer needs */
-		uint32_t over = w->idle - j->par.spin;
-		long ns = over < 10 ? 1000L << over : 1000000L;
-		struct timespec t = {0, ns};
-		nanosleep(&t, NULL);
+		/* block in the kernel until a peer rings: an idle rank stops
+		 * stealing the core an oversubscribed peer needs. The
+		 * timeout only bounds how late liveness checks run. */
+		if (pb_bell_sleep(j->my_entry, 100 * 1000 * 1000L, poll_once,
+				  j) > 0)
+			w->idle = 0;
+		w->next_check = 0; /* a sleep is long: check life each time */
+		goto check;
 	}
 	if ((w->idle & 1023) != 0)
 		return 0;
+check:;
 	double t = now();
 	if (t < w->next_check)
 		return 0;
