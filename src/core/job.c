@@ -110,7 +110,12 @@ static int flush(struct pb_job *j)
 			continue;
 		w.peer = dest; /* the liveness check follows who we wait on */
 		int rc = pb_waiter_idle(j, &w);
-		if (rc)
+		if (!rc)
+			continue;
+		/* its last ack may have landed just before it closed: give
+		 * up only if we still wait on that same peer */
+		int dead = dest;
+		if (!pb_tx_drained(j, &err, &dest) && dest == dead)
 			return rc;
 	}
 	return err;

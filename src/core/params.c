@@ -25,8 +25,12 @@ int pb_parse_size(const char *s, uint64_t *out)
 	case 'g': case 'G': mul = 1ull << 30; end++; break;
 	default: break;
 	}
-	if (*end == 'i' || *end == 'B') /* accept KiB, KB, K */
-		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
+	/* after a multiplier: nothing, "B" or "iB" (4K, 4KB, 4KiB); after
+	 * plain digits: nothing or "B" */
+	if (mul > 1 && end[0] == 'i' && end[1] == 'B')
+		end += 2;
+	else if (*end == 'B')
+		end++;
 	if (*end || (v && mul > UINT64_MAX / v))
 		return -1;
 	*out = v * mul;

@@ -71,8 +71,12 @@ int pb_waiter_idle(struct pb_job *j, struct pb_waiter *w)
 		 * stealing the core an oversubscribed peer needs. The
 		 * timeout only bounds how late liveness checks run. */
 		if (pb_bell_sleep(j->my_entry, 100 * 1000 * 1000L, poll_once,
-				  j) > 0)
+				  j) != 0) {
+			/* something moved (maybe what we wait for): let the
+			 * caller look before judging anyone dead */
 			w->idle = 0;
+			return 0;
+		}
 		w->next_check = 0; /* a sleep is long: check life each time */
 		goto check;
 	}
@@ -85,8 +89,14 @@ check:;
 	w->next_check = t + 0.1;
 	if (j->boot.launcher && getppid() != j->boot.launcher)
 		return PB_EPEER; /* our launcher died: the job is over */
-	if (w->peer >= 0 && w->peer != j->rank && !pb_peer_alive(j, w->peer))
+	if (w->peer >= 0 && w->peer != j->rank && !pb_peer_alive(j, w->peer)) {
+		/* a peer publishes its last acks and messages before it
+		 * closes or dies: one more poll catches what it left, and
+		 * the caller re-checks its condition before giving up */
+		if (pb_progress_once(j) > 0)
+			return 0;
 		return PB_EPEER;
+	}
 	return 0;
 }
 

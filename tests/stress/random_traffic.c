@@ -208,6 +208,9 @@ int main(int argc, char **argv)
 	printf("rank %d: verified %llu messages, %llu bytes in %d rounds\n",
 	       me, total_msgs, total_bytes, round);
 	free(rbuf);
-	CHECK(pb_close(job) == 0);
+	int rc = pb_close(job);
+	if (rc)
+		fprintf(stderr, "rank %d: pb_close: %s\n", me, pb_strerror(rc));
+	CHECK(rc == 0);
 	return 0;
 }
