@@ -117,6 +117,7 @@ enum pb_req_kind { PB_REQ_SEND = 1, PB_REQ_RECV = 2 };
 struct pb_req {
 	int kind;
 	struct pb_job *job;
+	struct pb_req *next_free; /* on job->req_free once completed */
 	union {
 		struct pb_sendop s;
 		struct pb_recvop r;
@@ -157,6 +158,7 @@ struct pb_job {
 	struct pb_msg *unexp_head, *unexp_tail;
 
 	int error;                   /* first corruption met, reported once */
+	struct pb_req *req_free;     /* recycled requests: no malloc per isend */
 };
 
 /* connect.c */

@@ -47,6 +47,11 @@ static int topology(struct pb_job *j)
 static void release(struct pb_job *j, int unlink_shared)
 {
 	pb_conn_fini(j, unlink_shared);
+	while (j->req_free) {
+		struct pb_req *r = j->req_free;
+		j->req_free = r->next_free;
+		free(r);
+	}
 	while (j->unexp_head) {
 		struct pb_msg *m = j->unexp_head;
 		j->unexp_head = m->next;

@@ -90,12 +90,22 @@ int pb_recv_ch(pb_job *j, int source, int tag, unsigned ch, void *buf,
 
 static struct pb_req *req_new(pb_job *j, int kind)
 {
-	struct pb_req *r = calloc(1, sizeof(*r));
-	if (r) {
-		r->kind = kind;
-		r->job = j;
-	}
+	struct pb_req *r = j->req_free;
+	if (r)
+		j->req_free = r->next_free;
+	else if (!(r = malloc(sizeof(*r))))
+		return NULL;
+	r->kind = kind;
+	r->job = j;
+	r->next_free = NULL;
 	return r;
+}
+
+static void req_free(struct pb_req *r)
+{
+	r->kind = 0; /* a stale handle used again fails the kind checks */
+	r->next_free = r->job->req_free;
+	r->job->req_free = r;
 }
 
 int pb_isend(pb_job *j, int dest, int tag, const void *buf, size_t len,
@@ -118,7 +128,7 @@ int pb_isend_ch(pb_job *j, int dest, int tag, unsigned ch, const void *buf,
 	r->u.s.req = r;
 	if ((rc = pb_tx_start(j, dest, (uint16_t)ch, tag, buf, len,
 			      &r->u.s))) {
-		free(r);
+		req_free(r);
 		return rc;
 	}
 	r->u.s.req = r;
@@ -168,7 +178,7 @@ static int req_finish(pb_req **req, pb_status *st)
 		if (st)
 			*st = r->u.r.st;
 	}
-	free(r);
+	req_free(r);
 	*req = NULL;
 	return rc;
 }
@@ -247,7 +257,7 @@ int pb_cancel(pb_req **req)
 		return PB_EAGAIN;
 	if ((rc = pb_match_cancel(r->job, &r->u.r)))
 		return rc;
-	free(r);
+	req_free(r);
 	*req = NULL;
 	return 0;
 }
