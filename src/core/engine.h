@@ -74,8 +74,10 @@ struct pb_txring {
 
 /* A message that arrived (or is arriving) and was not matched when its
  * first indicator was read, or a matched one still arriving in pieces. */
+#define PB_MSG_SMALL 128
+
 struct pb_msg {
-	struct pb_msg *next;       /* unexpected list */
+	struct pb_msg *next;       /* unexpected list, or job->msg_free */
 	struct pb_recvop *rop;     /* matched receive, or NULL */
 	uint8_t *buf;              /* destination: rop's buffer or own copy */
 	size_t cap;                /* bytes buf can take */
@@ -84,6 +86,9 @@ struct pb_msg {
 	int32_t tag;
 	uint16_t ctx;
 	uint8_t complete;
+	uint8_t heap;              /* buf was malloc'ed by us */
+	/* small unexpected messages wait here: no allocation per message */
+	uint8_t small[PB_MSG_SMALL];
 };
 
 struct pb_recvop {
@@ -159,6 +164,7 @@ struct pb_job {
 
 	int error;                   /* first corruption met, reported once */
 	struct pb_req *req_free;     /* recycled requests: no malloc per isend */
+	struct pb_msg *msg_free;     /* recycled arrival records */
 };
 
 /* connect.c */
@@ -191,6 +197,11 @@ struct pb_recvop *pb_match_posted(struct pb_job *j, int source,
 				  uint16_t ctx, int32_t tag);
 void pb_match_post(struct pb_job *j, struct pb_recvop *rop);
 int pb_match_cancel(struct pb_job *j, struct pb_recvop *rop);
+struct pb_msg *pb_msg_new(struct pb_job *j);
+/* Give m a buffer of its own for total bytes; 0 or PB_ENOMEM. */
+int pb_msg_keep(struct pb_msg *m, size_t total);
+void pb_msg_free(struct pb_job *j, struct pb_msg *m);
+void pb_msg_free_all(struct pb_job *j);
 void pb_unexp_add(struct pb_job *j, struct pb_msg *m);
 struct pb_msg *pb_unexp_find(struct pb_job *j, int source, uint16_t ctx,
 			     int32_t tag, int remove);

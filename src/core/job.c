@@ -52,12 +52,7 @@ static void release(struct pb_job *j, int unlink_shared)
 		j->req_free = r->next_free;
 		free(r);
 	}
-	while (j->unexp_head) {
-		struct pb_msg *m = j->unexp_head;
-		j->unexp_head = m->next;
-		free(m->buf);
-		free(m);
-	}
+	pb_msg_free_all(j);
 	if (j->med.ops)
 		j->med.ops->fini(&j->med);
 	free(j->local);

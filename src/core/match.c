@@ -2,6 +2,7 @@
  * match.c - posted receives and unexpected messages, both in arrival
  * order, so the first match is always the oldest (invariant 4).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,61 @@ int pb_match_cancel(struct pb_job *j, struct pb_recvop *rop)
 	return PB_EAGAIN;
 }
 
+struct pb_msg *pb_msg_new(struct pb_job *j)
+{
+	struct pb_msg *m = j->msg_free;
+	if (m)
+		j->msg_free = m->next;
+	else if (!(m = malloc(sizeof(*m))))
+		return NULL;
+	/* everything but the small buffer, which is only read up to got */
+	memset(m, 0, offsetof(struct pb_msg, small));
+	return m;
+}
+
+int pb_msg_keep(struct pb_msg *m, size_t total)
+{
+	m->cap = total;
+	if (total <= PB_MSG_SMALL) {
+		m->buf = m->small;
+		return 0;
+	}
+	m->buf = malloc(total);
+	m->heap = 1;
+	return m->buf ? 0 : PB_ENOMEM;
+}
+
+static void drop_buf(struct pb_msg *m)
+{
+	if (m->heap)
+		free(m->buf);
+	m->heap = 0;
+	m->buf = NULL;
+}
+
+void pb_msg_free(struct pb_job *j, struct pb_msg *m)
+{
+	drop_buf(m);
+	m->next = j->msg_free;
+	j->msg_free = m;
+}
+
+void pb_msg_free_all(struct pb_job *j)
+{
+	while (j->unexp_head) {
+		struct pb_msg *m = j->unexp_head;
+		j->unexp_head = m->next;
+		drop_buf(m);
+		free(m);
+	}
+	j->unexp_tail = NULL;
+	while (j->msg_free) {
+		struct pb_msg *m = j->msg_free;
+		j->msg_free = m->next;
+		free(m);
+	}
+}
+
 void pb_unexp_add(struct pb_job *j, struct pb_msg *m)
 {
 	m->next = NULL;
@@ -97,16 +153,15 @@ void pb_recv_complete(struct pb_recvop *rop, int source, int32_t tag,
 
 void pb_msg_claim(struct pb_job *j, struct pb_msg *m, struct pb_recvop *rop)
 {
-	(void)j;
 	size_t have = m->got < rop->cap ? m->got : rop->cap;
 	if (have)
 		memcpy(rop->buf, m->buf, have);
-	free(m->buf);
 	if (m->complete) {
 		pb_recv_complete(rop, m->source, m->tag, m->total);
-		free(m);
+		pb_msg_free(j, m);
 		return;
 	}
+	drop_buf(m);
 	/* still arriving in pieces: the rest goes straight to the user */
 	m->buf = rop->buf;
 	m->cap = rop->cap;

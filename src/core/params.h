@@ -22,7 +22,7 @@ struct pb_params {
 };
 
 #define PB_DEF_POSTBOXES 64u
-#define PB_DEF_INLINE 48u
+#define PB_DEF_INLINE 112u
 #define PB_DEF_BLOCK_SIZE 4096u
 #define PB_DEF_POOL_SIZE (1024u * 1024u)
 #define PB_DEF_CYCLE_SIZE (256u * 1024u)

@@ -49,7 +49,7 @@ static int take_first(struct pb_job *j, struct pb_rxconn *x,
 		pb_recv_complete(rop, x->sender, in->tag, in->total);
 		return 0;
 	}
-	struct pb_msg *m = calloc(1, sizeof(*m));
+	struct pb_msg *m = pb_msg_new(j);
 	if (!m)
 		return PB_ENOMEM;
 	m->source = x->sender;
@@ -64,12 +64,10 @@ static int take_first(struct pb_job *j, struct pb_rxconn *x,
 		/* unexpected: keep a private copy so the sender's memory can
 		 * be recycled now; this is what lets a receive for another
 		 * tag overtake it without deadlock */
-		m->buf = malloc(in->total);
-		if (!m->buf) {
-			free(m);
+		if (pb_msg_keep(m, in->total)) {
+			pb_msg_free(j, m);
 			return PB_ENOMEM;
 		}
-		m->cap = in->total;
 	}
 	deliver(m, in->payload, in->len);
 	if (m->got < m->total)
@@ -96,7 +94,7 @@ static int take_piece(struct pb_job *j, struct pb_rxconn *x,
 	x->cur = NULL;
 	if (m->rop) {
 		pb_recv_complete(m->rop, m->source, m->tag, m->total);
-		free(m);
+		pb_msg_free(j, m);
 	} else {
 		m->complete = 1; /* stays on the unexpected list */
 	}

@@ -251,7 +251,7 @@ int t_parse_list(const char *s, uint64_t *out, int max)
 void t_geom(struct t_geom *g)
 {
 	/* defaults documented in docs/parameters.md */
-	uint64_t inl = t_env_size("PB_INLINE", 48);
+	uint64_t inl = t_env_size("PB_INLINE", 112);
 	g->block = t_env_size("PB_BLOCK_SIZE", 4096);
 	g->pool = t_env_size("PB_POOL_SIZE", 1 << 20);
 	g->cycle = t_env_size("PB_CYCLE_SIZE", 256 << 10);

@@ -52,7 +52,7 @@ static void test_defaults(void)
 	expect_defaults(&p, __LINE__);
 	/* the documented defaults themselves */
 	CHECK_EQ(p.slots, 64);
-	CHECK_EQ(p.inline_max, 48);
+	CHECK_EQ(p.inline_max, 112);
 	CHECK_EQ(p.block_size, 4096);
 	CHECK_EQ(p.pool_size, 1 << 20);
 	CHECK_EQ(p.cycle_size, 256 << 10);
