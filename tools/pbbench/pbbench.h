@@ -114,8 +114,7 @@ struct pbb_where {
 /* A PB_* parameter and the value in effect. */
 struct pbb_param {
 	const char *name;
-	const char *def;
-	const char *value;       /* from the environment, or def */
+	const char *value;       /* from the environment, or "default" */
 	int set;                 /* 1 when taken from the environment */
 };
 #define PBB_MAX_PARAMS 24

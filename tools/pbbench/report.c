@@ -101,11 +101,14 @@ static void header(FILE *f, const struct pbb_meta *m)
 		fprintf(f, "%s%s\n", o->check ? "; --check: data verified" : "",
 			o->quick ? "; --quick: a smoke test, not a measurement"
 				 : "");
-		fprintf(f, "#");
+		int nset = 0;
+		fprintf(f, "# PB_* parameters:");
 		for (int i = 0; i < m->nparams; i++)
-			fprintf(f, " %s=%s%s", m->params[i].name,
-				m->params[i].value, m->params[i].set ? "*" : "");
-		fprintf(f, "  (* = from the environment, else default)\n");
+			if (m->params[i].set)
+				fprintf(f, "%s %s=%s", nset++ ? "," : "",
+					m->params[i].name, m->params[i].value);
+		fprintf(f, "%s at their defaults (docs/parameters.md)\n",
+			nset ? "; the others" : " all");
 	}
 	const struct pbb_floor *fl = m->floor;
 	if (fl && fl->measured) {
