@@ -4,7 +4,7 @@ for h in --help -h; do
     RC=0
     "$PBRUN" $h >"$T/out" 2>"$T/err" || RC=$?
     expect_rc 0 "pbrun $h"
-    for word in "Usage: pbrun" "-n N" "-np N" --nodes --map block cyclic LIST --tag-output \
+    for word in "Usage: pbrun" "-n N" "-np N" --nodes --map block cyclic LIST --tag-output --bind --no-bind \
                 --timeout --shm-dir "--cleanup JOBID" "--cleanup all" --help --version \
                 "Exit status" 124 127 "128+"; do
         grep -qF -- "$word" "$T/out" || fail "pbrun $h does not mention '$word'"

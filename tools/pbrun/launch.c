@@ -118,6 +118,8 @@ static _Noreturn void child(struct pbrun_job *job, int rank, int report_fd, pid_
         child_fail(report_fd, rank, STEP_IO, errno);
     if (set_env_int("PB_RANK", rank) < 0)
         child_fail(report_fd, rank, STEP_ENV, errno);
+    if (pbrun_bind_child(job->opts, rank) < 0)
+        child_fail(report_fd, rank, STEP_ENV, errno);
     pbrun_signals_child(job);
 
     execvp(job->opts->argv[0], job->opts->argv);

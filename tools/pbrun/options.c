@@ -39,6 +39,9 @@ static const char usage_text[] =
     "                       (e.g. 0,0,1,1); N entries, every node 0..K-1 used;\n"
     "                       without --nodes, K is the largest node + 1\n"
     "  --tag-output         prefix every output line with \"[rank] \"\n"
+    "  --bind, --no-bind    pin rank r to the (r mod C)-th of the C cores pbrun\n"
+    "                       may use, or not; default: pin when ranks <= cores.\n"
+    "                       A pinned rank gets PB_BIND_CPU=<core>\n"
     "  --timeout SEC        end the job after SEC seconds (exit 124)\n"
     "  --shm-dir DIR        where the job's shared objects live\n"
     "                       (default $PB_SHM_DIR, else /dev/shm)\n"
@@ -126,7 +129,7 @@ static char *resolve_shm_dir(const char *dir, const char *source)
     return abs;
 }
 
-enum opt_id { OPT_N, OPT_NODES, OPT_MAP, OPT_TAG, OPT_TIMEOUT, OPT_SHM, OPT_CLEANUP, OPT_HELP,
+enum opt_id { OPT_BIND, OPT_NOBIND, OPT_N, OPT_NODES, OPT_MAP, OPT_TAG, OPT_TIMEOUT, OPT_SHM, OPT_CLEANUP, OPT_HELP,
               OPT_VERSION };
 
 struct opt_spec {
@@ -138,6 +141,7 @@ struct opt_spec {
 static const struct opt_spec specs[] = {
     {"-n", OPT_N, true},           {"-np", OPT_N, true},         {"--np", OPT_N, true},
     {"--nodes", OPT_NODES, true},  {"--map", OPT_MAP, true},     {"--tag-output", OPT_TAG, false},
+    {"--bind", OPT_BIND, false},   {"--no-bind", OPT_NOBIND, false},
     {"--timeout", OPT_TIMEOUT, true}, {"--shm-dir", OPT_SHM, true},
     {"--cleanup", OPT_CLEANUP, true}, {"-h", OPT_HELP, false},   {"--help", OPT_HELP, false},
     {"-V", OPT_VERSION, false},    {"--version", OPT_VERSION, false},
@@ -181,6 +185,7 @@ void pbrun_parse_options(int argc, char **argv, struct pbrun_opts *o)
     const char *shm_arg = NULL;
     const char *map = NULL;
     memset(o, 0, sizeof *o);
+    o->bind = -1;
 
     int i = 1;
     for (; i < argc; i++) {
@@ -205,6 +210,12 @@ void pbrun_parse_options(int argc, char **argv, struct pbrun_opts *o)
             break;
         case OPT_TAG:
             o->tag_output = true;
+            break;
+        case OPT_BIND:
+            o->bind = 1;
+            break;
+        case OPT_NOBIND:
+            o->bind = 0;
             break;
         case OPT_TIMEOUT:
             o->timeout = parse_seconds("--timeout", v);
@@ -251,4 +262,5 @@ void pbrun_parse_options(int argc, char **argv, struct pbrun_opts *o)
     o->map = map;
     o->node_map = pbrun_node_map(map, o->nranks, &o->nnodes);
     o->argv = argv + i;
+    pbrun_bind_plan(o);
 }

@@ -15,6 +15,7 @@
  *   reap.c     ranks' ends, failure reports, ending the job, exit status
  *   cleanup.c  removing pb-<jobid>-* files, the launcher marker, --cleanup
  *   reaper.c   the process that cleans up if pbrun itself is killed
+ *   bind.c     --bind: which core each rank is pinned to
  */
 #ifndef PBRUN_H
 #define PBRUN_H
@@ -48,6 +49,9 @@ struct pbrun_opts {
     const char *timeout_text;   /* --timeout as typed, so the message echoes the user */
     char *shm_dir;              /* absolute, resolved: --shm-dir, $PB_SHM_DIR or /dev/shm */
     const char *cleanup;        /* --cleanup JOBID|all; NULL = run a job */
+    int bind;                   /* --bind 1, --no-bind 0, -1 = on when ranks <= cores */
+    int *cpus;                  /* with binding: the cores pbrun may use, in order */
+    int ncpus;
     char **argv;                /* prog and its arguments, NULL terminated */
 };
 
@@ -129,6 +133,10 @@ int pbrun_cleanup_command(const struct pbrun_opts *o);
 /* Reads /proc/<pid>/stat into buf; returns the text after the command name
  * (starting with " <state>"), or NULL if the process is gone. */
 const char *pbrun_proc_stat(const char *pid, char *buf, size_t size);
+
+/* bind.c: decides binding once (before fork); in a child, pins it. */
+void pbrun_bind_plan(struct pbrun_opts *o);
+int pbrun_bind_child(const struct pbrun_opts *o, int rank);
 
 /* reaper.c */
 int pbrun_reaper_start(struct pbrun_job *job);
