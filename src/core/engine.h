@@ -219,7 +219,8 @@ int pb_progress_once(struct pb_job *j);
 struct pb_waiter {
 	uint32_t idle;
 	double next_check;
-	int peer;        /* rank the wait depends on, or -1 */
+	int peer;        /* rank the wait depends on; PB_ANY_SOURCE: any rank;
+			    below that: none */
 };
 void pb_waiter_init(struct pb_waiter *w, int peer);
 /* After a fruitless poll: spin, yield or sleep per PB_WAIT; every so often

@@ -104,7 +104,7 @@ static int flush(struct pb_job *j)
 {
 	struct pb_waiter w;
 	int err = 0, dest;
-	pb_waiter_init(&w, -1);
+	pb_waiter_init(&w, -2); /* set to the rank we wait on below */
 	while (!pb_tx_drained(j, &err, &dest)) {
 		if (pb_progress_once(j) > 0)
 			continue;

@@ -59,6 +59,17 @@ int pb_peer_alive(struct pb_job *j, int rank)
 	return 1;
 }
 
+/* For PB_ANY_SOURCE: some other rank (or this one) can still send. */
+static int any_peer_alive(struct pb_job *j)
+{
+	if (j->size == 1)
+		return 1; /* a singleton may send to itself */
+	for (int r = 0; r < j->size; r++)
+		if (r != j->rank && pb_peer_alive(j, r))
+			return 1;
+	return 0;
+}
+
 int pb_waiter_idle(struct pb_job *j, struct pb_waiter *w)
 {
 	w->idle++;
@@ -89,6 +100,11 @@ check:;
 	w->next_check = t + 0.1;
 	if (j->boot.launcher && getppid() != j->boot.launcher)
 		return PB_EPEER; /* our launcher died: the job is over */
+	if (w->peer == PB_ANY_SOURCE && !any_peer_alive(j)) {
+		if (pb_progress_once(j) > 0)
+			return 0;
+		return PB_EPEER; /* nobody is left who could send */
+	}
 	if (w->peer >= 0 && w->peer != j->rank && !pb_peer_alive(j, w->peer)) {
 		/* a peer publishes its last acks and messages before it
 		 * closes or dies: one more poll catches what it left, and
