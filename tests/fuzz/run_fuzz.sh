@@ -1,0 +1,14 @@
+#!/bin/sh
+# run_fuzz.sh FUZZER WORKDIR CORPUS SECONDS: fuzz for SECONDS from the
+# committed CORPUS; new inputs go to WORKDIR (never into the source tree),
+# a crash input to WORKDIR/crash-*. Fails on any crash, leak, sanitizer
+# report or timeout of one input.
+set -e
+fuzzer=$1 work=$2 corpus=$3 secs=$4
+mkdir -p "$work"
+corpus=$(cd "$corpus" && pwd)
+work=$(cd "$work" && pwd)
+cd "$work"
+"$fuzzer" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+    -max_len=8192 -print_final_stats=1 \
+    -artifact_prefix="$work/" "$work" "$corpus"
