@@ -24,7 +24,8 @@ static const char *const known[] = {
 static int is_launch_var(const char *name, size_t len)
 {
 	static const char *const launch[] = { "PB_JOB_ID", "PB_RANK",
-		"PB_SIZE", "PB_NODE_MAP", "PB_SHM_DIR", "PB_LAUNCHER_PID" };
+		"PB_SIZE", "PB_NODE_MAP", "PB_SHM_DIR", "PB_LAUNCHER_PID",
+		"PB_BIND_CPU" };
 	for (size_t i = 0; i < sizeof launch / sizeof launch[0]; i++)
 		if (strlen(launch[i]) == len && !strncmp(launch[i], name, len))
 			return 1;

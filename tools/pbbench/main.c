@@ -17,6 +17,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pbbench.h"
 
@@ -203,7 +204,8 @@ int main(int argc, char **argv)
 
 	struct pbb_meta m = { .mi = mi, .o = &o, .ranks = r.n,
 			      .nodes = pb_nodes(r.job), .where = where,
-			      .bound = bound, .ncores = pbb_ncores() };
+			      .bound = bound,
+			      .ncores = (int)sysconf(_SC_NPROCESSORS_ONLN) };
 	struct pbb_floor fl = { 0 };
 	struct pbb_row *rows = calloc((size_t)o.nsizes + 1, sizeof *rows);
 	int nrows = 0;
@@ -216,12 +218,11 @@ int main(int argc, char **argv)
 		if (o.floor || mi->mode == PBB_FLOOR) {
 			/* the cores of ranks 0 and 1, or two distinct ones */
 			int a = where[0].core >= 0 ? where[0].core
-						   : pbb_core_nth(0);
+						   : where[0].cpu;
 			int b = r.n > 1 && where[1].core >= 0 ? where[1].core
-							      : pbb_core_nth(1);
-			if (a == b)
-				b = pbb_core_nth(1) != a ? pbb_core_nth(1)
-							 : pbb_core_nth(0);
+							      : -1;
+			if (b < 0 || b == a)
+				b = pbb_other_cpu(a);
 			if (pbb_measure_floor(&fl, a, b, o.sizes, o.nsizes,
 					      o.quick))
 				fprintf(stderr, "pbbench: could not measure the "

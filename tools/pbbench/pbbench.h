@@ -125,7 +125,7 @@ struct pbb_meta {
 	const struct pbb_opts *o;
 	int ranks, nodes;
 	struct pbb_where *where; /* one per rank */
-	int bound;               /* pinning was on */
+	int bound;               /* 0, PBB_PINNED_HERE or PBB_PINNED_BEFORE */
 	int ncores;
 	int nparams;
 	struct pbb_param params[PBB_MAX_PARAMS];
@@ -147,7 +147,9 @@ void pbb_add_boundary_sizes(struct pbb_opts *o);
 /* pin.c */
 int pbb_ncores(void);
 int pbb_core_nth(int i);
+enum { PBB_PINNED_HERE = 1, PBB_PINNED_BEFORE = 2 };
 int pbb_pin(int rank, int nranks, int want, struct pbb_where *w);
+int pbb_other_cpu(int not);
 int pbb_pin_thread_to(int core);
 /* clock.c */
 double pbb_now(void);

@@ -6,10 +6,15 @@
  * in ascending order: rank r goes to the (r mod count)-th of them. A rank
  * that stays on one core keeps its cache lines and its timing stable; two
  * ranks on two cores is what the cache line floor assumes too.
+ *
+ * A rank that starts with a single allowed CPU was pinned already (pbrun
+ * --bind, which is pbrun's default when the ranks fit, taskset, a batch
+ * system): it stays there, and is reported as pinned by its launcher.
  */
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pbbench.h"
 
@@ -44,12 +49,18 @@ int pbb_core_nth(int i)
 	return 0;
 }
 
-/* want: 1 on, 0 off, -1 on when the ranks fit on the cores. Returns 1 when
- * pinned, 0 when not, -1 when the kernel refused. */
+/* want: 1 on, 0 off, -1 on when the ranks fit on the cores. Returns
+ * PBB_PINNED_HERE, PBB_PINNED_BEFORE, 0 when not pinned, -1 when the kernel
+ * refused. */
 int pbb_pin(int rank, int nranks, int want, struct pbb_where *w)
 {
 	int bind = want < 0 ? nranks <= pbb_ncores() : want;
 	w->core = -1;
+	if (pbb_ncores() == 1) {
+		w->core = pbb_core_nth(0);
+		w->cpu = sched_getcpu();
+		return PBB_PINNED_BEFORE;
+	}
 	if (bind) {
 		cpu_set_t one;
 		int core = pbb_core_nth(rank);
@@ -60,7 +71,19 @@ int pbb_pin(int rank, int nranks, int want, struct pbb_where *w)
 		w->core = core;
 	}
 	w->cpu = sched_getcpu();
-	return bind;
+	return bind ? PBB_PINNED_HERE : 0;
+}
+
+/* A CPU of this machine other than `not`, for the second floor thread when
+ * the ranks do not say which (one rank, or unbound ranks): any online CPU,
+ * not only the allowed ones, since a launcher may have pinned us to one. */
+int pbb_other_cpu(int not)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	for (int cpu = 0; cpu < n && cpu < CPU_SETSIZE; cpu++)
+		if (cpu != not)
+			return cpu;
+	return not;
 }
 
 int pbb_pin_thread_to(int core)

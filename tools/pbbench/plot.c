@@ -108,7 +108,8 @@ int pbb_plot(const char *file, const struct pbb_meta *m,
 	gp_quoted(g, title);
 	fprintf(g, " noenhanced\nset xlabel 'message size (bytes)'\n"
 		   "set ylabel '%s'\nset logscale x 2\nset logscale y 10\n"
-		   "set format x '%%.0b%%B'\nset grid\n"
+		   "set format x '%%.0b%%B'\nset format y '%%.0s%%c'\n"
+		   "set grid\n"
 		   "set key left top box opaque\n", ylabel(mi));
 	if (npts == 0) {
 		/* nothing to draw on log axes: say so in the picture */

@@ -88,9 +88,11 @@ static void header(FILE *f, const struct pbb_meta *m)
 			fprintf(f, " rank %d unbound (on cpu %d);", r,
 				m->where[r].cpu);
 	}
-	fprintf(f, "%s %d cores available, binding %s\n",
+	fprintf(f, "%s %d CPUs online, pinning %s\n",
 		m->ranks > 16 ? " ...;" : "", m->ncores,
-		m->bound ? "on (sched_setaffinity, rank % cores)" : "off");
+		m->bound == PBB_PINNED_BEFORE
+			? "done by the launcher (one CPU allowed at start)"
+		: m->bound ? "on (sched_setaffinity, rank % cores)" : "off");
 	if (mi->mode != PBB_FLOOR) {
 		fprintf(f, "# iterations %ld (above 8K: %ld), warmup %ld (%ld), "
 			"%d repetition%s: median shown with min and max",
