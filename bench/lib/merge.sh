@@ -1,13 +1,12 @@
 #!/bin/bash
-# merge.sh OUT ROUNDS REPS - the comparison table from OUT/raw/*.csv:
+# merge.sh OUT ROUNDS REPS LABEL - the comparison table from OUT/raw/*.csv:
 # per benchmark and size, the median over rounds of each contender's
 # median, the ratios Postbox/peer, and the performance targets checked.
 # Also writes OUT/compare.csv (one line per benchmark, size, contender) and
 # OUT/BENCH.dat (the pivoted table, for the plot).
 set -euo pipefail
-out=$1 rounds=$2 reps=$3
+out=$1 rounds=$2 reps=$3 commit=$4
 lib=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$lib/../.." && pwd)
 raw=$out/raw
 
 # 1. long format: bench,contender,size,median (one line per run and size)
@@ -53,7 +52,6 @@ awk -F, '
 rm -f "$out/compare.csv.tmp"
 
 # 3. the table and the targets
-commit=$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 ncpu=$(nproc)
 params=$(env | grep -E '^PB_(POSTBOXES|INLINE|BLOCK_SIZE|POOL_SIZE|CYCLE_SIZE|WAIT|SPIN)=' | tr '\n' ' ' || true)
