@@ -7,6 +7,10 @@ command -v cc >/dev/null 2>&1 || need="$need gcc libc6-dev"
 command -v make >/dev/null 2>&1 || need="$need make"
 command -v cmake >/dev/null 2>&1 || need="$need cmake"
 command -v ctest >/dev/null 2>&1 || need="$need cmake"
+# man pages (scdoc turns man/*.scd into roff) and the install test
+# (tests/install: an outside project finds Postbox with pkg-config)
+command -v scdoc >/dev/null 2>&1 || need="$need scdoc"
+command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 [ -z "$need" ] && exit 0
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
