@@ -11,6 +11,14 @@ command -v ctest >/dev/null 2>&1 || need="$need cmake"
 # (tests/install: an outside project finds Postbox with pkg-config)
 command -v scdoc >/dev/null 2>&1 || need="$need scdoc"
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
+# the PMIx bootstrap (libpmix-dev) and its tests under Open MPI's mpirun
+# (tests/pmix); a package counts as present once dpkg has it installed
+if command -v dpkg-query >/dev/null 2>&1; then
+	for p in libpmix-dev openmpi-bin libopenmpi-dev; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q ' installed$' || need="$need $p"
+	done
+fi
 [ -z "$need" ] && exit 0
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -1,5 +1,6 @@
 /*
- * boot.c - the pbrun environment bootstrap, and the singleton fallback.
+ * boot.c - choosing a bootstrap; the pbrun environment bootstrap and the
+ * singleton fallback. The PMIx bootstrap lives in pmix.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,7 +13,7 @@
 #include "postbox.h"
 #include "boot/boot.h"
 
-static int bad(const char *what, const char *val)
+int pb_boot_bad(const char *what, const char *val)
 {
 	fprintf(stderr, "postbox: launcher environment: %s (\"%s\")\n", what,
 		val ? val : "unset");
@@ -32,13 +33,24 @@ static int parse_int(const char *s, long lo, long hi, int *out)
 	return 0;
 }
 
-static int make_job_id(char *out, size_t len)
+int pb_boot_make_job_id(char *out, size_t len)
 {
 	unsigned char r[16];
+	if (len < 2 * sizeof(r) + 1)
+		return PB_EINVAL;
 	if (getrandom(r, sizeof(r), 0) != sizeof(r))
 		return PB_ESYS;
-	for (size_t i = 0; i < sizeof(r) && 2 * i + 2 < len; i++)
+	for (size_t i = 0; i < sizeof(r); i++)
 		sprintf(out + 2 * i, "%02x", r[i]);
+	return 0;
+}
+
+int pb_boot_check_job_id(const char *id)
+{
+	size_t n = strlen(id);
+	/* at least 128 bits, and nothing that could leave the shm dir */
+	if (n < 32 || n > 64 || strspn(id, "0123456789abcdef") != n)
+		return -1;
 	return 0;
 }
 
@@ -48,7 +60,7 @@ static int shm_dir_from_env(struct pb_boot *b)
 	if (!d || !*d)
 		d = "/dev/shm";
 	if (strlen(d) >= sizeof(b->shm_dir))
-		return bad("PB_SHM_DIR is too long", d);
+		return pb_boot_bad("PB_SHM_DIR is too long", d);
 	strcpy(b->shm_dir, d);
 	return 0;
 }
@@ -62,10 +74,19 @@ static int singleton(struct pb_boot *b)
 	b->node_of = calloc(1, sizeof(int));
 	if (!b->node_of)
 		return PB_ENOMEM;
-	return make_job_id(b->job_id, sizeof(b->job_id));
+	return pb_boot_make_job_id(b->job_id, sizeof(b->job_id));
 }
 
-static int parse_node_map(struct pb_boot *b, const char *map)
+/* PB_EBOOT naming the source of a bad node map (a variable, a key). */
+static int bad_map(const char *src, const char *why, const char *map)
+{
+	char what[128];
+	snprintf(what, sizeof(what), "%s %s", src, why);
+	return pb_boot_bad(what, map);
+}
+
+int pb_boot_parse_node_map(struct pb_boot *b, const char *map,
+			   const char *src)
 {
 	const char *p = map;
 	int maxnode = -1;
@@ -79,48 +100,45 @@ static int parse_node_map(struct pb_boot *b, const char *map)
 		if (errno || end == p || v < 0 || v >= b->size ||
 		    (*end != ',' && *end != '\0') ||
 		    (*end == '\0' && r != b->size - 1))
-			return bad("PB_NODE_MAP must list one node per rank",
-				   map);
+			return bad_map(src, "must list one node per rank", map);
 		b->node_of[r] = (int)v;
 		if (v > maxnode)
 			maxnode = (int)v;
 		p = end + (*end == ',');
 	}
 	if (*p)
-		return bad("PB_NODE_MAP lists more nodes than PB_SIZE", map);
+		return bad_map(src, "lists more nodes than ranks", map);
 	b->nnodes = maxnode + 1;
 	/* every node 0..K-1 must hold a rank: segments are sized by it */
-	for (int n = 0; n < b->nnodes; n++) {
-		int found = 0;
-		for (int r = 0; r < b->size && !found; r++)
-			found = b->node_of[r] == n;
-		if (!found)
-			return bad("PB_NODE_MAP leaves a node without ranks",
-				   map);
+	char *used = calloc((size_t)b->nnodes, 1);
+	int unused = b->nnodes;
+	if (!used)
+		return PB_ENOMEM;
+	for (int r = 0; r < b->size; r++) {
+		if (!used[b->node_of[r]]) {
+			used[b->node_of[r]] = 1;
+			unused--;
+		}
 	}
+	free(used);
+	if (unused)
+		return bad_map(src, "leaves a node without ranks", map);
 	return 0;
 }
 
-int pb_boot_init(struct pb_boot *b)
+static int pbrun_env(struct pb_boot *b, const char *id)
 {
 	int rc;
-	memset(b, 0, sizeof(*b));
-	if ((rc = shm_dir_from_env(b)))
-		return rc;
-	const char *id = getenv("PB_JOB_ID");
-	if (!id || !*id)
-		return singleton(b);
 	b->name = "pbrun";
-	if (strlen(id) < 32 || strlen(id) >= sizeof(b->job_id) ||
-	    strspn(id, "0123456789abcdef") != strlen(id))
-		return bad("PB_JOB_ID must be at least 32 hex digits", id);
+	if (pb_boot_check_job_id(id))
+		return pb_boot_bad("PB_JOB_ID must be 32 to 64 hex digits", id);
 	strcpy(b->job_id, id);
 	if (parse_int(getenv("PB_SIZE"), 1, 1 << 20, &b->size))
-		return bad("PB_SIZE must be a positive number",
-			   getenv("PB_SIZE"));
+		return pb_boot_bad("PB_SIZE must be a positive number",
+				   getenv("PB_SIZE"));
 	if (parse_int(getenv("PB_RANK"), 0, b->size - 1, &b->rank))
-		return bad("PB_RANK must be between 0 and PB_SIZE-1",
-			   getenv("PB_RANK"));
+		return pb_boot_bad("PB_RANK must be between 0 and PB_SIZE-1",
+				   getenv("PB_RANK"));
 	const char *map = getenv("PB_NODE_MAP");
 	if (!map || !*map) {
 		/* a plain "everyone on one node" is a fine default */
@@ -128,7 +146,7 @@ int pb_boot_init(struct pb_boot *b)
 		b->nnodes = 1;
 		if (!b->node_of)
 			return PB_ENOMEM;
-	} else if ((rc = parse_node_map(b, map))) {
+	} else if ((rc = pb_boot_parse_node_map(b, map, "PB_NODE_MAP"))) {
 		return rc;
 	}
 	int pid;
@@ -137,8 +155,48 @@ int pb_boot_init(struct pb_boot *b)
 	return 0;
 }
 
+static int is_set(const char *var)
+{
+	const char *v = getenv(var);
+	return v && *v;
+}
+
+/* A PMIx launcher (mpirun, srun --mpi=pmix) exports these to every
+ * process it starts. */
+static int under_pmix(void)
+{
+	return is_set("PMIX_RANK") || is_set("PMIX_NAMESPACE");
+}
+
+int pb_boot_init(struct pb_boot *b)
+{
+	int rc;
+	memset(b, 0, sizeof(*b));
+	if ((rc = shm_dir_from_env(b)))
+		return rc;
+	/* pbrun first: its variables are explicit, and a job that pbrun
+	 * starts inside an allocation may inherit PMIx variables too */
+	const char *id = getenv("PB_JOB_ID");
+	if (id && *id)
+		return pbrun_env(b, id);
+	if (under_pmix()) {
+#ifdef PB_HAVE_PMIX
+		return pb_boot_pmix(b);
+#else
+		/* every rank would be rank 0 of 1: say why */
+		fprintf(stderr, "postbox: started by a PMIx launcher, but this "
+				"libpostbox was built without PMIx "
+				"(PB_WITH_PMIX): running as a singleton\n");
+#endif
+	}
+	return singleton(b);
+}
+
 void pb_boot_fini(struct pb_boot *b)
 {
+	if (b->finish)
+		b->finish(b);
+	b->finish = NULL;
 	free(b->node_of);
 	b->node_of = NULL;
 }

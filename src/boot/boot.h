@@ -1,27 +1,58 @@
 /*
  * boot.h - the bootstrap interface: who am I, how many are we, which rank
  * lives on which node, and where the job's shared objects go. The core
- * asks nothing else of a launcher.
+ * asks nothing else of a launcher, and never which bootstrap answered.
  */
 #ifndef PB_BOOT_H
 #define PB_BOOT_H
 
 #include <limits.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct pb_boot {
-	const char *name;    /* "pbrun" or "singleton" */
+	const char *name;    /* "pbrun", "pmix" or "singleton": for messages */
 	int rank, size, nnodes;
-	int *node_of;        /* size entries */
+	int *node_of;        /* size entries, nodes numbered 0..nnodes-1 */
 	char job_id[65];     /* hex, unguessable: names the shared objects */
 	char shm_dir[PATH_MAX];
 	pid_t launcher;      /* pbrun's pid, 0 if none */
+	/* set by a bootstrap that holds something until pb_boot_fini (the
+	 * PMIx connection); NULL otherwise */
+	void (*finish)(struct pb_boot *b);
 };
 
-/* Fill b from the environment: pbrun's variables (docs/launch.md) when
- * PB_JOB_ID is set, else a singleton job of one rank. PB_EBOOT with a
- * message on stderr when the variables are inconsistent. */
+/* Fill b from whoever started the process, first match wins:
+ *   PB_JOB_ID set             -> pbrun's variables (docs/launch.md)
+ *   PMIX_RANK/PMIX_NAMESPACE  -> PMIx (mpirun, srun --mpi=pmix), when the
+ *                                library was built with it
+ *   otherwise                 -> a singleton job of one rank
+ * PB_EBOOT with a message on stderr when the launcher's data is missing or
+ * inconsistent. Call pb_boot_fini after a failure too. */
 int pb_boot_init(struct pb_boot *b);
 void pb_boot_fini(struct pb_boot *b);
+
+/* ---- shared by the bootstraps of src/boot only -------------------------- */
+
+/* "postbox: launcher environment: what ("val")" on stderr; PB_EBOOT. */
+int pb_boot_bad(const char *what, const char *val);
+/* 32 lowercase hex digits from 128 bits of getrandom(); len >= 33. */
+int pb_boot_make_job_id(char *out, size_t len);
+/* 0 when id is fit to name shared objects: 32..64 lowercase hex digits. */
+int pb_boot_check_job_id(const char *id);
+/* Set node_of and nnodes from "n0,n1,..." (one node per rank, b->size
+ * ranks, nodes 0..K-1 all used); src names where map came from in the
+ * error message. */
+int pb_boot_parse_node_map(struct pb_boot *b, const char *map,
+			   const char *src);
+
+#ifdef PB_HAVE_PMIX
+/* The PMIx bootstrap (pmix.c). */
+int pb_boot_pmix(struct pb_boot *b);
+/* Number nodes 0..K-1 in order of first appearance in rank order: key[r]
+ * names rank r's node (a host name, a node id). Every rank that sees the
+ * same keys gets the same numbering. Fills node_of, returns K. */
+int pb_boot_number_nodes(char *const *key, int size, int *node_of);
+#endif
 
 #endif

@@ -10,8 +10,10 @@
  *     the payload header says, every message is delivered once, and per
  *     source the sequence numbers come in order (per-pair order among
  *     messages matching the receive).
- *  2. ANY_SOURCE + a given tag, tags taken in reverse order: each receive
- *     gets a message with that tag, one from every sender.
+ *  2. ANY_SOURCE + a given tag: every sender sends tags j and 500+j
+ *     interleaved; rank 0 asks for tag m-1 down to 0, then 500+m-1 down to
+ *     500: each receive gets a message with exactly that tag, one from
+ *     every sender, although messages with other tags arrived first.
  *  3. a given source + ANY_TAG, sources taken in reverse order: all of
  *     that source's messages, in the order sent.
  */
@@ -32,7 +34,9 @@ static size_t size_of(int src, int phase, int j)
 static int tag_of(int src, int phase, int j)
 {
 	if (phase == 2)
-		return 1000 + j;
+		return j;
+	if (phase == 4)
+		return 500 + j;
 	return (src * 31 + j * 17) % 97; /* many tags, repeated */
 }
 
@@ -46,20 +50,25 @@ int main(int argc, char **argv)
 
 	if (me != 0) {
 		for (int phase = 1; phase <= 3; phase++) {
-			pb_req **req = t_malloc(sizeof(*req) * m);
-			uint8_t **sb = t_malloc(sizeof(*sb) * m);
-			for (int j = 0; j < m; j++) {
-				size_t len = size_of(me, phase, j);
-				int tag = tag_of(me, phase, j);
-				sb[j] = t_malloc(len);
-				t_msg_fill(sb[j], len, me, 0, tag,
-					   (uint64_t)(phase * 100000 + j));
-				CHECK_OK(pb_isend(job, 0, tag, sb[j], len,
-						  &req[j]));
+			/* phase 2 sends, for each j, tag j then tag 500+j */
+			int per = phase == 2 ? 2 : 1;
+			int cnt = m * per;
+			pb_req **req = t_malloc(sizeof(*req) * cnt);
+			uint8_t **sb = t_malloc(sizeof(*sb) * cnt);
+			for (int x = 0; x < cnt; x++) {
+				int j = x / per, alt = x % per;
+				int ph = phase + 2 * alt; /* 4 = phase 2's tag 500+j */
+				size_t len = size_of(me, ph, j);
+				int tag = tag_of(me, ph, j);
+				sb[x] = t_malloc(len);
+				t_msg_fill(sb[x], len, me, 0, tag,
+					   (uint64_t)(ph * 100000 + j));
+				CHECK_OK(pb_isend(job, 0, tag, sb[x], len,
+						  &req[x]));
 			}
-			CHECK_OK(pb_waitall(m, req, NULL));
-			for (int j = 0; j < m; j++)
-				free(sb[j]);
+			CHECK_OK(pb_waitall(cnt, req, NULL));
+			for (int x = 0; x < cnt; x++)
+				free(sb[x]);
 			free(sb);
 			free(req);
 			/* phases apart, so phase 1's wildcard receives cannot
@@ -104,22 +113,27 @@ int main(int argc, char **argv)
 	       st.source, st.tag);
 	CHECK_OK(pb_barrier(job));
 
-	/* phase 2: by tag, newest tag first, any source */
+	/* phase 2: by tag, any source, newest tag first: all tags j, then
+	 * all tags 500+j; each receive must get exactly its tag although
+	 * older messages with other tags (from every source) come first */
 	int *seen = t_malloc(sizeof(int) * n);
-	for (int j = m - 1; j >= 0; j--) {
-		memset(seen, 0, sizeof(int) * n);
-		for (int c = 0; c < n - 1; c++) {
-			CHECK_OK(pb_recv(job, PB_ANY_SOURCE, 1000 + j, buf,
-					 MAXLEN, &st));
-			CHECK(st.tag == 1000 + j);
-			CHECK(st.source >= 1 && st.source < n);
-			CHECKF(!seen[st.source]++, "tag %d twice from %d",
-			       1000 + j, st.source);
-			CHECK(st.len == size_of(st.source, 2, j));
-			T_MSG_VERIFY(buf, st.len, st.source, 0, st.tag,
-				     (uint64_t)(200000 + j));
+	for (int ph = 2; ph <= 4; ph += 2)
+		for (int j = m - 1; j >= 0; j--) {
+			int tag = tag_of(0, ph, j);
+			memset(seen, 0, sizeof(int) * n);
+			for (int c = 0; c < n - 1; c++) {
+				CHECK_OK(pb_recv(job, PB_ANY_SOURCE, tag, buf,
+						 MAXLEN, &st));
+				CHECKF(st.tag == tag, "asked for tag %d, got %d",
+				       tag, st.tag);
+				CHECK(st.source >= 1 && st.source < n);
+				CHECKF(!seen[st.source]++, "tag %d twice from %d",
+				       tag, st.source);
+				CHECK(st.len == size_of(st.source, ph, j));
+				T_MSG_VERIFY(buf, st.len, st.source, 0, st.tag,
+					     (uint64_t)(ph * 100000 + j));
+			}
 		}
-	}
 	CHECK_OK(pb_barrier(job));
 
 	/* phase 3: by source, last source first, any tag, in send order */

@@ -1,11 +1,12 @@
 /*
  * bigmsg.c - one very large message through a small pool.
  *
- * usage: bigmsg SIZE [REPS]
+ * usage: bigmsg SIZE [REPS] [WAYS]
  *   rank 0 sends SIZE bytes to the last rank (another node when run with
  *   --nodes 2), which checks every byte and answers with its checksum;
- *   then the same size back the other way, received into a buffer posted
- *   with irecv. Run with PB_POOL_SIZE=64K PB_CYCLE_SIZE=16K.
+ *   with WAYS 2 (the default) the same size then goes back the other way,
+ *   received into a buffer posted with irecv. Run with PB_POOL_SIZE=64K
+ *   PB_CYCLE_SIZE=16K.
  *
  * Shows (c22-c26): a message thousands of times the cycle size goes in
  * pieces that reuse the same pool memory, arrives complete and in order
@@ -22,6 +23,7 @@ int main(int argc, char **argv)
 	int n = t_size, me = t_rank;
 	size_t size = (size_t)t_arg(argc, argv, 1, 256 << 20);
 	int reps = (int)t_arg(argc, argv, 2, 1);
+	int ways = (int)t_arg(argc, argv, 3, 2);
 	int peer = me == 0 ? n - 1 : 0;
 	CHECKF(n >= 2, "needs 2 ranks");
 	if (me != 0 && me != n - 1) {
@@ -32,7 +34,7 @@ int main(int argc, char **argv)
 	uint64_t seed = t_seed(0xb16, size, 0, 0);
 	double t0 = t_now();
 	for (int r = 0; r < reps; r++) {
-		for (int dir = 0; dir < 2; dir++) {
+		for (int dir = 0; dir < ways; dir++) {
 			int sender = dir == 0 ? 0 : n - 1;
 			uint64_t s = seed + (uint64_t)(2 * r + dir);
 			pb_status st;
@@ -71,8 +73,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (me == 0)
-		printf("bigmsg: %d x 2 x %zu bytes in %.2f s\n", reps, size,
-		       t_now() - t0);
+		printf("bigmsg: %d x %d x %zu bytes in %.2f s\n", reps, ways,
+		       size, t_now() - t0);
 	free(buf);
 	t_close(job, "bigmsg");
 	return 0;

@@ -13,7 +13,7 @@ unset PB_JOB_ID PB_RANK PB_SIZE PB_NODE_MAP PB_LAUNCHER_PID PB_SHM_DIR
 
 for mode in normal abort kill9; do
 	mark=$(mktemp -d)
-	"$pbrun" --shm-dir "$shm" -n 4 --nodes 2 --timeout 60 \
+	"$pbrun" --shm-dir "$shm" -n 4 --nodes 2 --timeout 30 \
 		"$prog" "$mode" "$mark" >"$out" 2>&1
 	rc=$?
 	if [ $mode = normal ]; then

@@ -19,7 +19,7 @@ bad() { # VAR VALUE: refused by pb_open, named on stderr
 		if [ $how = direct ]; then
 			env "$var=$val" "$prog" fail >"$out" 2>"$err"
 		else
-			env "$var=$val" "$pbrun" -n 2 --nodes 2 --timeout 60 \
+			env "$var=$val" "$pbrun" -n 2 --nodes 2 --timeout 30 \
 				"$prog" fail >"$out" 2>"$err"
 		fi
 		rc=$?
@@ -38,7 +38,7 @@ bad() { # VAR VALUE: refused by pb_open, named on stderr
 }
 
 good() { # VAR=VALUE...: pb_open works, messages flow
-	if env "$@" "$pbrun" -n 3 --nodes 2 --timeout 60 "$prog" ok \
+	if env "$@" "$pbrun" -n 3 --nodes 2 --timeout 30 "$prog" ok \
 		>"$out" 2>"$err"; then
 		echo "ok: $* accepted"
 	else
