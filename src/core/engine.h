@@ -183,6 +183,10 @@ void pb_tx_enqueue(struct pb_job *j, struct pb_txring *r,
 int pb_tx_progress(struct pb_job *j);
 int pb_tx_start(struct pb_job *j, int dest, uint16_t ctx, int32_t tag,
 		const void *buf, size_t len, struct pb_sendop *op);
+/* Give back the pool blocks of receivers that died (they will never
+ * acknowledge) and fail further sends to them; the count of receivers
+ * reaped. */
+int pb_tx_reap_dead(struct pb_job *j, double since);
 /* Take a queued op back (its wait failed): nothing will touch it again. */
 void pb_tx_abandon(struct pb_job *j, struct pb_sendop *op);
 /* 1 when every indicator I wrote was acknowledged; else 0 and the rank
@@ -219,6 +223,7 @@ int pb_progress_once(struct pb_job *j);
 struct pb_waiter {
 	uint32_t idle;
 	double next_check;
+	double since;    /* when the wait began looking at liveness */
 	int peer;        /* rank the wait depends on; PB_ANY_SOURCE: any rank;
 			    below that: none */
 };
@@ -226,7 +231,7 @@ void pb_waiter_init(struct pb_waiter *w, int peer);
 /* After a fruitless poll: spin, yield or sleep per PB_WAIT; every so often
  * checks that the peer is alive. 0, or PB_EPEER. */
 int pb_waiter_idle(struct pb_job *j, struct pb_waiter *w);
-int pb_peer_alive(struct pb_job *j, int rank);
+int pb_peer_alive(struct pb_job *j, int rank, double since);
 int pb_wait_send(struct pb_job *j, struct pb_sendop *op, int dest);
 int pb_wait_recv(struct pb_job *j, struct pb_recvop *rop);
 

@@ -45,7 +45,8 @@ static int take_first(struct pb_job *j, struct pb_rxconn *x,
 		/* the common case: whole message, receive already posted:
 		 * one copy, straight into the user's buffer */
 		size_t n = in->len < rop->cap ? in->len : rop->cap;
-		memcpy(rop->buf, in->payload, n);
+		if (n) /* a 0-byte receive may pass a NULL buffer */
+			memcpy(rop->buf, in->payload, n);
 		pb_recv_complete(rop, x->sender, in->tag, in->total);
 		return 0;
 	}

@@ -60,6 +60,33 @@ static void reclaim_node(struct pb_job *j, int node)
 	}
 }
 
+int pb_tx_reap_dead(struct pb_job *j, double since)
+{
+	struct pb_rlist_node *it, *tmp;
+	int reaped = 0;
+	pb_rlist_foreach_safe(&j->rlist, it, tmp)
+	{
+		if (pb_peer_alive(j, it->rank, since))
+			continue;
+		struct pb_txring *r = container_of(it, struct pb_txring, rl);
+		uint32_t mask = r->conn->l.slots - 1;
+		/* nobody reads these any more: the blocks are free again
+		 * (invariant 5 holds: a dead reader cannot be overtaken) */
+		for (uint64_t s = r->acked + 1; s < r->next_seq; s++) {
+			struct pb_held *h = &r->held[(s - 1) & mask];
+			if (!h->nblocks)
+				continue;
+			pb_pool_free(&r->conn->pool, h->block, h->nblocks);
+			h->nblocks = 0;
+		}
+		pb_rlist_released(&j->rlist, it, it->blocks);
+		r->acked = r->next_seq - 1;
+		r->error = PB_EPEER;
+		reaped++;
+	}
+	return reaped;
+}
+
 /* Blocks of this op's indicators the receiver has not acknowledged yet. */
 static uint64_t op_in_flight(const struct pb_txring *r,
 			     const struct pb_sendop *op)

@@ -39,11 +39,15 @@ void pb_waiter_init(struct pb_waiter *w, int peer)
 {
 	w->idle = 0;
 	w->next_check = 0;
+	w->since = 0;
 	w->peer = peer;
 }
 
-/* A rank is alive while its process exists and it has not closed. */
-int pb_peer_alive(struct pb_job *j, int rank)
+/* A rank is alive while its process exists and it has not closed. One
+ * that never opened the job counts as alive for PB_PEER_TIMEOUT seconds of
+ * waiting on it (since = when the wait began), then as lost: it may have
+ * died before pb_open, and nothing else would ever tell. */
+int pb_peer_alive(struct pb_job *j, int rank, double since)
 {
 	struct pb_dir_entry *e = pb_dir_entry_of(j, rank);
 	if (!e)
@@ -51,7 +55,7 @@ int pb_peer_alive(struct pb_job *j, int rank)
 	uint32_t st = atomic_load_explicit(&e->state, memory_order_acquire);
 	uint32_t pid = atomic_load_explicit(&e->pid, memory_order_relaxed);
 	if (st == PB_RANK_NONE)
-		return 1; /* not started yet */
+		return now() - since < j->par.peer_timeout;
 	if (st == PB_RANK_CLOSED)
 		return 0;
 	if (pid && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
@@ -60,12 +64,12 @@ int pb_peer_alive(struct pb_job *j, int rank)
 }
 
 /* For PB_ANY_SOURCE: some other rank (or this one) can still send. */
-static int any_peer_alive(struct pb_job *j)
+static int any_peer_alive(struct pb_job *j, double since)
 {
 	if (j->size == 1)
 		return 1; /* a singleton may send to itself */
 	for (int r = 0; r < j->size; r++)
-		if (r != j->rank && pb_peer_alive(j, r))
+		if (r != j->rank && pb_peer_alive(j, r, since))
 			return 1;
 	return 0;
 }
@@ -95,17 +99,24 @@ int pb_waiter_idle(struct pb_job *j, struct pb_waiter *w)
 		return 0;
 check:;
 	double t = now();
+	if (!w->since)
+		w->since = t;
 	if (t < w->next_check)
 		return 0;
 	w->next_check = t + 0.1;
 	if (j->boot.launcher && getppid() != j->boot.launcher)
 		return PB_EPEER; /* our launcher died: the job is over */
-	if (w->peer == PB_ANY_SOURCE && !any_peer_alive(j)) {
+	/* sends may wait for pool blocks a dead receiver will never give
+	 * back, whoever this wait is for */
+	if (j->pend && pb_tx_reap_dead(j, w->since) > 0)
+		return 0;
+	if (w->peer == PB_ANY_SOURCE && !any_peer_alive(j, w->since)) {
 		if (pb_progress_once(j) > 0)
 			return 0;
 		return PB_EPEER; /* nobody is left who could send */
 	}
-	if (w->peer >= 0 && w->peer != j->rank && !pb_peer_alive(j, w->peer)) {
+	if (w->peer >= 0 && w->peer != j->rank &&
+	    !pb_peer_alive(j, w->peer, w->since)) {
 		/* a peer publishes its last acks and messages before it
 		 * closes or dies: one more poll catches what it left, and
 		 * the caller re-checks its condition before giving up */

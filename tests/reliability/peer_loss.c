@@ -246,9 +246,14 @@ int main(int argc, char **argv)
 			       "next got PB_EPEER after %.3f s\n",
 			       i, rel_now() - t);
 			if (!small) {
+				/* a peer known dead may fail the isend
+				 * itself, or its wait */
 				pb_req *q;
-				CHECK_RC(pb_isend(job, 2, 1, b, len, &q), 0);
-				CHECK_RC(pb_wait(&q, NULL), PB_EPEER);
+				int rs = pb_isend(job, 2, 1, b, len, &q);
+				if (rs == 0)
+					CHECK_RC(pb_wait(&q, NULL), PB_EPEER);
+				else
+					CHECK_RC(rs, PB_EPEER);
 			}
 			if (!strcmp(mode, "send-pool-shared")) {
 				/* rank 1 is alive; only the dead rank holds
