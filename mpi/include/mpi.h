@@ -124,6 +124,8 @@ typedef struct MPI_Status {
  * are not in the subset). */
 #define PBMPI_TAG_UB 0x7fffffff
 
+/* Status arrays are declared as pointers, not arrays: gcc's access
+ * checks would otherwise flag every MPI_STATUSES_IGNORE as an overflow. */
 #define MPI_STATUS_IGNORE ((MPI_Status *)1)
 #define MPI_STATUSES_IGNORE ((MPI_Status *)1)
 #define MPI_IN_PLACE ((void *)-1)
@@ -219,18 +221,18 @@ int MPI_Issend(const void *buf, int count, MPI_Datatype datatype, int dest,
 int MPI_Irecv(void *buf, int count, MPI_Datatype datatype, int source,
 	      int tag, MPI_Comm comm, MPI_Request *request);
 int MPI_Wait(MPI_Request *request, MPI_Status *status);
-int MPI_Waitall(int count, MPI_Request requests[], MPI_Status statuses[]);
+int MPI_Waitall(int count, MPI_Request requests[], MPI_Status *statuses);
 int MPI_Waitany(int count, MPI_Request requests[], int *index,
 		MPI_Status *status);
 int MPI_Waitsome(int incount, MPI_Request requests[], int *outcount,
-		 int indices[], MPI_Status statuses[]);
+		 int indices[], MPI_Status *statuses);
 int MPI_Test(MPI_Request *request, int *flag, MPI_Status *status);
 int MPI_Testall(int count, MPI_Request requests[], int *flag,
-		MPI_Status statuses[]);
+		MPI_Status *statuses);
 int MPI_Testany(int count, MPI_Request requests[], int *index, int *flag,
 		MPI_Status *status);
 int MPI_Testsome(int incount, MPI_Request requests[], int *outcount,
-		 int indices[], MPI_Status statuses[]);
+		 int indices[], MPI_Status *statuses);
 int MPI_Request_free(MPI_Request *request);
 int MPI_Cancel(MPI_Request *request);
 int MPI_Test_cancelled(const MPI_Status *status, int *flag);

@@ -487,7 +487,7 @@ static int return_all(int n, MPI_Request *reqs, MPI_Status *sts,
 	return rc;
 }
 
-int MPI_Waitall(int count, MPI_Request requests[], MPI_Status statuses[])
+int MPI_Waitall(int count, MPI_Request requests[], MPI_Status *statuses)
 {
 	PBMPI_CHECK_RUNNING("MPI_Waitall");
 	int rc = reqs_check(count, requests, "MPI_Waitall");
@@ -516,7 +516,7 @@ int MPI_Waitall(int count, MPI_Request requests[], MPI_Status statuses[])
 }
 
 int MPI_Testall(int count, MPI_Request requests[], int *flag,
-		MPI_Status statuses[])
+		MPI_Status *statuses)
 {
 	PBMPI_CHECK_RUNNING("MPI_Testall");
 	int rc = reqs_check(count, requests, "MPI_Testall");
@@ -681,7 +681,7 @@ static int some(int n, MPI_Request *reqs, int *outcount, int *indices,
 }
 
 int MPI_Waitsome(int incount, MPI_Request requests[], int *outcount,
-		 int indices[], MPI_Status statuses[])
+		 int indices[], MPI_Status *statuses)
 {
 	PBMPI_CHECK_RUNNING("MPI_Waitsome");
 	return some(incount, requests, outcount, indices, statuses, 1,
@@ -689,7 +689,7 @@ int MPI_Waitsome(int incount, MPI_Request requests[], int *outcount,
 }
 
 int MPI_Testsome(int incount, MPI_Request requests[], int *outcount,
-		 int indices[], MPI_Status statuses[])
+		 int indices[], MPI_Status *statuses)
 {
 	PBMPI_CHECK_RUNNING("MPI_Testsome");
 	return some(incount, requests, outcount, indices, statuses, 0,
