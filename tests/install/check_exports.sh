@@ -94,6 +94,16 @@ if ! cmp -s "$T/err.hdr" "$T/err.man"; then
 	diff "$T/err.hdr" "$T/err.man" || true
 fi
 
+# scdoc reads a backslash in a literal block as an escape: a C "\n" there
+# must be written "\\n", or the page shows "n"
+for page in "$MAN"/*.scd; do
+	awk -v f="$(basename "$page")" '/^```/ { lit = !lit; next }
+	     lit && /(^|[^\\])\\([^\\]|$)/ {
+		print "FAIL: " f ":" NR ": single backslash in a literal block" \
+		      " (scdoc eats it; write \\\\): " $0 }' "$page"
+done > "$T/bs"
+[ -s "$T/bs" ] && { cat "$T/bs"; bad=1; }
+
 n=$(wc -l < "$T/hdr.names")
 [ $bad = 0 ] && echo "ok: $n functions agree in postbox.h, postbox.map," \
 	"$(basename "$LIB") and the man pages; $(wc -l < "$T/err.hdr") error codes agree"
