@@ -156,6 +156,58 @@ static int floor_rows(const struct pbb_floor *f, struct pbb_row *rows)
 	return f->nsizes;
 }
 
+/* Step 4 on rank 0: the floor between the cores of ranks 0 and 1 (or two
+ * distinct CPUs when they share one or are unbound). */
+static void measure_floor(struct pbb_meta *m, struct pbb_floor *fl)
+{
+	const struct pbb_where *w = m->where;
+	int a = w[0].core >= 0 ? w[0].core : w[0].cpu;
+	int b = m->ranks > 1 && w[1].core >= 0 ? w[1].core : -1;
+	if (b < 0 || b == a)
+		b = pbb_other_cpu(a);
+	if (pbb_measure_floor(fl, a, b, m->o->sizes, m->o->nsizes,
+			      m->o->quick))
+		fprintf(stderr, "pbbench: could not measure the floor; results "
+				"are shown without it\n");
+	m->floor = fl;
+}
+
+/* Step 5: every size in turn; rank 0 reports each row when it is done.
+ * Returns the number of rows. */
+static int sweep(struct pbb_run *r, const struct pbb_meta *m,
+		 struct pbb_row *rows)
+{
+	uint64_t epoch = 1; /* the same sequence on both sides of a pair */
+	alloc_buffers(r, r->o->sizes[r->o->nsizes - 1]);
+	for (int i = 0; i < r->o->nsizes; i++) {
+		run_size(r, m, i, &epoch, &rows[i]);
+		if (r->me == 0)
+			pbb_report_row(m, &rows[i]);
+	}
+	return r->o->nsizes;
+}
+
+/* Step 2 and the checks that need the job; exits on a misfit job. */
+static void open_job(struct pbb_run *r, const struct pbb_modeinfo *mi)
+{
+	int rc = pb_open(&r->job);
+	if (rc)
+		die("pb_open", rc);
+	r->me = me = pb_rank(r->job);
+	r->n = pb_size(r->job);
+	const char *why = NULL;
+	if (mi->mode != PBB_FLOOR && r->n < 2)
+		why = "needs 2 ranks or more: run it under 'pbrun -n 2'";
+	else if (mi->all_ranks && r->n % 2)
+		why = "pairs rank i with i+n/2: it needs an even number of "
+		      "ranks";
+	if (why) {
+		fprintf(stderr, "pbbench: %s %s\n", mi->name, why);
+		pb_close(r->job);
+		exit(2);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct pbb_opts o;
@@ -169,27 +221,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const struct pbb_modeinfo *mi = pbb_modeinfo(o.mode);
-
 	struct pbb_run r = { .o = &o };
-	if ((rc = pb_open(&r.job)))
-		die("pb_open", rc);
-	r.me = me = pb_rank(r.job);
-	r.n = pb_size(r.job);
-	if (mi->mode != PBB_FLOOR && r.n < 2) {
-		fprintf(stderr, "pbbench: %s needs 2 ranks or more: run it as "
-			"'pbrun -n 2 pbbench %s'\n", mi->name, mi->name);
-		pb_close(r.job);
-		return 2;
-	}
-	if (mi->all_ranks && r.n % 2) {
-		fprintf(stderr, "pbbench: %s pairs rank i with i+n/2: it needs "
-			"an even number of ranks, not %d\n", mi->name, r.n);
-		pb_close(r.job);
-		return 2;
-	}
+	open_job(&r, mi);
 
 	struct pbb_where *where = calloc((size_t)r.n, sizeof *where);
-	if (!where)
+	struct pbb_row *rows = calloc((size_t)o.nsizes + 1, sizeof *rows);
+	if (!where || !rows)
 		die("calloc", PB_ENOMEM);
 	where[me].rank = me;
 	where[me].node = pb_node(r.job, me);
@@ -207,28 +244,12 @@ int main(int argc, char **argv)
 			      .bound = bound,
 			      .ncores = (int)sysconf(_SC_NPROCESSORS_ONLN) };
 	struct pbb_floor fl = { 0 };
-	struct pbb_row *rows = calloc((size_t)o.nsizes + 1, sizeof *rows);
 	int nrows = 0;
-	if (!rows)
-		die("calloc", PB_ENOMEM);
-
 	if (me == 0) {
 		m.nparams = pbb_params(m.params, PBB_MAX_PARAMS);
 		pbb_progress_init(o.progress);
-		if (o.floor || mi->mode == PBB_FLOOR) {
-			/* the cores of ranks 0 and 1, or two distinct ones */
-			int a = where[0].core >= 0 ? where[0].core
-						   : where[0].cpu;
-			int b = r.n > 1 && where[1].core >= 0 ? where[1].core
-							      : -1;
-			if (b < 0 || b == a)
-				b = pbb_other_cpu(a);
-			if (pbb_measure_floor(&fl, a, b, o.sizes, o.nsizes,
-					      o.quick))
-				fprintf(stderr, "pbbench: could not measure the "
-					"floor; results are shown without it\n");
-			m.floor = &fl;
-		}
+		if (o.floor || mi->mode == PBB_FLOOR)
+			measure_floor(&m, &fl);
 		pbb_report_begin(&m);
 		release(&r);
 	} else {
@@ -242,14 +263,7 @@ int main(int argc, char **argv)
 				pbb_report_row(&m, &rows[i]);
 		}
 	} else if (r.peer >= 0) {
-		alloc_buffers(&r, o.sizes[o.nsizes - 1]);
-		uint64_t epoch = 1;
-		for (int i = 0; i < o.nsizes; i++) {
-			run_size(&r, &m, i, &epoch, &rows[nrows]);
-			if (me == 0)
-				pbb_report_row(&m, &rows[nrows]);
-			nrows++;
-		}
+		nrows = sweep(&r, &m, rows);
 	}
 
 	/* The others wait, asleep, until rank 0 has reported and plotted. */
