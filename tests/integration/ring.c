@@ -10,7 +10,9 @@
  * the token's first 8 bytes and rewrites the rest with the pattern of that
  * hop, so a stale, misplaced or mixed-up token is caught at the next rank;
  * status source, tag and length are checked on every hop, and the bytes
- * after the token in the receive buffer must stay untouched.
+ * after the token in the receive buffer must stay untouched. First, every
+ * rank checks pb_nodes / pb_node against the node map pbrun handed out
+ * (PB_NODE_MAP, docs/launch.md).
  */
 #include <string.h>
 
@@ -46,11 +48,33 @@ static void check_token(const uint8_t *buf, size_t len, int r, int h, int n)
 	}
 }
 
+/* pb_node and pb_nodes agree with the launcher's map. */
+static void check_topology(pb_job *job)
+{
+	const char *map = getenv("PB_NODE_MAP");
+	if (!map || !*map)
+		return;
+	int maxnode = -1;
+	const char *p = map;
+	for (int r = 0; r < t_size; r++) {
+		char *end;
+		long node = strtol(p, &end, 10);
+		CHECKF(end != p, "PB_NODE_MAP '%s' too short", map);
+		CHECKF(pb_node(job, r) == node, "pb_node(%d) = %d, the map "
+		       "says %ld", r, pb_node(job, r), node);
+		maxnode = node > maxnode ? (int)node : maxnode;
+		p = *end == ',' ? end + 1 : end;
+	}
+	CHECKF(pb_nodes(job) == maxnode + 1, "pb_nodes %d, the map has %d",
+	       pb_nodes(job), maxnode + 1);
+}
+
 int main(int argc, char **argv)
 {
 	pb_job *job = t_open();
 	int n = t_size, me = t_rank;
 	CHECKF(n >= 2, "ring needs 2 ranks or more");
+	check_topology(job);
 	int rounds = (int)t_arg(argc, argv, 1, 10);
 	uint64_t sizes[32];
 	int nsizes = t_parse_list(t_arg_str(argc, argv, 2, "0,1,8,100,5000"),

@@ -8,7 +8,10 @@
  * Shows: pb_recv returns PB_ETRUNC, exactly cap bytes are delivered (the
  * first cap bytes of the message, nothing written after them), st.len is
  * the real length and st.error PB_ETRUNC; the same through irecv + wait
- * and irecv + test; cap 0 with a NULL buffer works; the rest of a
+ * and irecv + test; cap 0 with a NULL buffer works; a message that
+ * arrived (wholly, or only its first pieces) before the small receive was
+ * posted is truncated the same way; pb_waitall over a truncated receive
+ * and a whole one returns PB_ETRUNC with both completed; the rest of a
  * truncated multi-piece message is drained, so the next message on the
  * same pair (same tag even) arrives whole and intact.
  */
@@ -28,7 +31,8 @@ int main(void)
 	size_t sizes[] = {10, g.inline_max, g.inline_max + 1, 5000,
 			  g.cycle + 1, 2 * g.cycle + 3, 1 << 20};
 	const int nsz = sizeof(sizes) / sizeof(sizes[0]);
-	enum { BY_RECV, BY_WAIT, BY_TEST, ZERO_CAP, NWAYS };
+	enum { BY_RECV, BY_WAIT, BY_TEST, ZERO_CAP, UNEXP_FULL, UNEXP_PART,
+	       WAITALL, NWAYS };
 	size_t max = 1 << 20;
 	uint8_t *buf = t_malloc(max + GUARD);
 	int peer = me == 0 ? t_size - 1 : 0;
@@ -58,9 +62,38 @@ int main(void)
 			int rc;
 			memset(buf, 0xcd, max + GUARD);
 			uint8_t *dst = way == ZERO_CAP ? NULL : buf;
-			if (way == BY_RECV || way == ZERO_CAP) {
-				rc = pb_recv(job, 0, tag, dst, cap, &st);
-			} else {
+			if (way == UNEXP_FULL || way == UNEXP_PART) {
+				/* let it arrive with no receive posted: the
+				 * library keeps it (or its first pieces) as
+				 * unexpected, then the small receive claims it */
+				int found = 0;
+				double t0 = t_now();
+				while (!found) {
+					CHECK_OK(pb_iprobe(job, 0, tag, &found,
+							   &st));
+					CHECK(t_now() - t0 < 30);
+				}
+				CHECK(st.len == len);
+				while (way == UNEXP_FULL && t_now() - t0 < 0.05)
+					CHECK_OK(pb_progress(job));
+			}
+			if (way == WAITALL) {
+				/* the truncated one and the whole one behind it
+				 * in one waitall: PB_ETRUNC, both completed */
+				pb_req *rr[2];
+				pb_status sts[2];
+				static uint8_t next[1000];
+				CHECK_OK(pb_irecv(job, 0, tag, dst, cap, &rr[0]));
+				CHECK_OK(pb_irecv(job, 0, tag, next,
+						  sizeof(next), &rr[1]));
+				rc = pb_waitall(2, rr, sts);
+				CHECKF(rc == PB_ETRUNC, "waitall: %d (%s)", rc,
+				       pb_strerror(rc));
+				CHECK(rr[0] == NULL && rr[1] == NULL);
+				CHECK(sts[1].error == 0 && sts[1].len == 777);
+				T_MSG_VERIFY(next, 777, 0, me, tag, seq + 1000);
+				st = sts[0];
+			} else if (way == BY_WAIT || way == BY_TEST) {
 				CHECK_OK(pb_irecv(job, 0, tag, dst, cap, &rq));
 				if (way == BY_WAIT) {
 					rc = pb_wait(&rq, &st);
@@ -72,6 +105,8 @@ int main(void)
 					CHECK(done);
 				}
 				CHECK(rq == NULL);
+			} else {
+				rc = pb_recv(job, 0, tag, dst, cap, &st);
 			}
 			CHECKF(rc == PB_ETRUNC, "size %zu cap %zu way %d: rc %d "
 			       "(%s), want PB_ETRUNC", len, cap, way, rc,
@@ -90,6 +125,8 @@ int main(void)
 			for (size_t k = cap; k < cap + GUARD; k++)
 				CHECKF(buf[k] == 0xcd, "size %zu cap %zu: byte "
 				       "%zu written", len, cap, k);
+			if (way == WAITALL)
+				continue; /* the next one came with waitall */
 			/* the message behind it is whole */
 			memset(buf, 0, 1000);
 			CHECK_OK(pb_recv(job, 0, tag, buf, 1000, &st));
