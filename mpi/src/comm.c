@@ -15,18 +15,12 @@
 
 #include "internal.h"
 
-static struct pbmpi_comm **ctab;
-static int ccap;
-
-struct pbmpi_comm *pbmpi_comm_get(MPI_Comm h)
-{
-	if (H_KIND(h) != HK_COMM)
-		return NULL;
-	int i = H_INDEX(h);
-	if (i >= ccap || !ctab[i] || ctab[i]->handle_idx < 0)
-		return NULL;
-	return ctab[i];
-}
+/* by handle index; a freed communicator's slot is NULL at once, so a
+ * lookup is one bounds check and one load (internal.h) */
+struct pbmpi_comm **pbmpi_ctab;
+unsigned pbmpi_ccap;
+#define ctab pbmpi_ctab
+#define ccap ((int)pbmpi_ccap)
 
 static void ctx_set_free(int cid, int isfree)
 {
@@ -98,7 +92,7 @@ static int comm_new(int cid, int size, int rank, int *c2w, MPI_Errhandler eh,
 			goto nomem;
 		memset(n + ccap, 0, (size_t)(ncap - ccap) * sizeof(*n));
 		ctab = n;
-		ccap = ncap;
+		pbmpi_ccap = (unsigned)ncap;
 	}
 	ctab[i] = c;
 	c->handle_idx = i;
@@ -137,7 +131,7 @@ void pbmpi_comm_fini(void)
 			comm_destroy(ctab[i]);
 	free(ctab);
 	ctab = NULL;
-	ccap = 0;
+	pbmpi_ccap = 0;
 }
 
 /* Agree with the other members of parent on a context id free on all. */

@@ -23,7 +23,8 @@
 		int i;                                                     \
 	}
 
-static struct pbmpi_dtype predef[EK_COUNT];
+struct pbmpi_dtype pbmpi_predef[EK_COUNT];
+#define predef pbmpi_predef
 static struct pbmpi_blk predef_blk[EK_COUNT][2];
 
 static struct pbmpi_dtype **dtab; /* derived types, by index - base */
@@ -42,6 +43,7 @@ static void set_basic(int ek, size_t sz)
 	t->blk = predef_blk[ek];
 	t->elem = ek;
 	t->committed = t->predefined = 1;
+	t->fast = 1;
 	t->refs = 1;
 	t->handle_idx = ek;
 }
@@ -53,11 +55,11 @@ static void set_pair(int ek, size_t vsz, size_t ioff, size_t extent)
 	set_basic(ek, vsz + sizeof(int));
 	t->extent = (ptrdiff_t)extent;
 	if (ioff == vsz) {
-		t->contig = extent == vsz + sizeof(int);
+		t->contig = t->fast = extent == vsz + sizeof(int);
 		predef_blk[ek][0].len = vsz + sizeof(int);
 		return;
 	}
-	t->contig = 0;
+	t->contig = t->fast = 0;
 	t->nblk = 2;
 	predef_blk[ek][0].len = vsz;
 	predef_blk[ek][1].off = (ptrdiff_t)ioff;
@@ -128,14 +130,11 @@ void pbmpi_dtype_fini(void)
 	dcap = 0;
 }
 
-struct pbmpi_dtype *pbmpi_dtype_get(MPI_Datatype h)
+struct pbmpi_dtype *pbmpi_dtype_get_derived(MPI_Datatype h)
 {
 	if (H_KIND(h) != HK_TYPE)
 		return NULL;
-	int i = H_INDEX(h);
-	if (i > EK_NONE && i < EK_COUNT)
-		return &predef[i];
-	i -= DT_DERIVED_BASE;
+	int i = H_INDEX(h) - DT_DERIVED_BASE;
 	if (i < 0 || i >= dcap || !dtab[i] || dtab[i]->handle_idx < 0)
 		return NULL;
 	return dtab[i];
@@ -315,6 +314,7 @@ int MPI_Type_commit(MPI_Datatype *datatype)
 	if (!t)
 		return pbmpi_raise(NULL, MPI_ERR_TYPE, "MPI_Type_commit");
 	t->committed = 1;
+	t->fast = t->contig;
 	return MPI_SUCCESS;
 }
 

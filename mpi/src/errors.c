@@ -46,7 +46,7 @@ static const char *const class_text[] = {
 };
 #define NCLASS ((int)(sizeof(class_text) / sizeof(class_text[0])))
 
-int pbmpi_err_pb(int pberr)
+int pbmpi_err_pb_slow(int pberr)
 {
 	switch (pberr) {
 	case PB_OK:

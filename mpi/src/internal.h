@@ -21,12 +21,19 @@
 
 #include <postbox.h>
 
+/* libpbmpi is built with -fvisibility=hidden: what mpi.h declares is the
+ * library's interface, everything else stays inside it, which also spares
+ * the hot paths the indirections of symbols that could be interposed. */
+#pragma GCC visibility push(default)
 #include "mpi.h"
+#pragma GCC visibility pop
 
 #if defined(__GNUC__)
 #define PB_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define PB_LIKELY(x) __builtin_expect(!!(x), 1)
 #else
 #define PB_UNLIKELY(x) (x)
+#define PB_LIKELY(x) (x)
 #endif
 
 /* ---- handles ---------------------------------------------------------- */
@@ -83,11 +90,21 @@ struct pbmpi_dtype {
 	struct pbmpi_blk *blk;  /* [nblk], merged, in typemap order */
 	int elem;               /* EK_* every element is made of */
 	int committed, predefined;
+	int fast;               /* contig && committed: no packing, no checks */
 	int refs;               /* its handle, plus pending operations */
 	int handle_idx;         /* -1 once MPI_Type_free released it */
 };
 
-struct pbmpi_dtype *pbmpi_dtype_get(MPI_Datatype h);
+extern struct pbmpi_dtype pbmpi_predef[EK_COUNT];
+struct pbmpi_dtype *pbmpi_dtype_get_derived(MPI_Datatype h);
+/* The type behind a handle, or NULL; predefined ones without a call. */
+static inline struct pbmpi_dtype *pbmpi_dtype_get(MPI_Datatype h)
+{
+	unsigned i = (unsigned)h - ((unsigned)HK_TYPE << 24);
+	if (i - 1u < (unsigned)EK_COUNT - 1u)
+		return &pbmpi_predef[i];
+	return pbmpi_dtype_get_derived(h);
+}
 void pbmpi_dtype_ref(struct pbmpi_dtype *t);
 void pbmpi_dtype_unref(struct pbmpi_dtype *t);
 void pbmpi_dtype_init(void);
@@ -129,7 +146,14 @@ static inline int pbmpi_w2c(const struct pbmpi_comm *c, int w)
 	return c->w2c ? c->w2c[w] : w;
 }
 
-struct pbmpi_comm *pbmpi_comm_get(MPI_Comm h);
+extern struct pbmpi_comm **pbmpi_ctab; /* by handle index; NULL: free */
+extern unsigned pbmpi_ccap;
+/* The communicator behind a handle, or NULL. */
+static inline struct pbmpi_comm *pbmpi_comm_get(MPI_Comm h)
+{
+	unsigned i = (unsigned)h - ((unsigned)HK_COMM << 24);
+	return i < pbmpi_ccap ? pbmpi_ctab[i] : NULL;
+}
 void pbmpi_comm_unref(struct pbmpi_comm *c);
 int pbmpi_comm_init(void);
 void pbmpi_comm_fini(void);
@@ -251,7 +275,11 @@ extern struct pbmpi_global pbmpi_g;
 
 /* ---- errors ----------------------------------------------------------- */
 /* MPI error code for a Postbox error code. */
-int pbmpi_err_pb(int pberr);
+int pbmpi_err_pb_slow(int pberr);
+static inline int pbmpi_err_pb(int pberr)
+{
+	return pberr ? pbmpi_err_pb_slow(pberr) : MPI_SUCCESS;
+}
 /* Hand an error to the communicator's handler: abort (after a message
  * naming fn) under MPI_ERRORS_ARE_FATAL, else return code. c may be NULL:
  * MPI_COMM_WORLD's handler then decides. */

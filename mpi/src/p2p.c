@@ -178,20 +178,18 @@ int MPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest,
 	pbmpi_ctrl_maybe();
 	struct pbmpi_comm *c = pbmpi_comm_get(comm);
 	struct pbmpi_dtype *t = pbmpi_dtype_get(datatype);
-	if (c && t && t->contig && t->committed && count >= 0 && tag >= 0 &&
-	    dest >= 0 && dest < c->size) {
+	/* the latency path: every test here is one compare */
+	if (c && t && t->fast && count >= 0 && tag >= 0 &&
+	    (unsigned)dest < (unsigned)c->size && (buf || !count)) {
 		/* standard mode: buffered by Postbox when it fits, else as
 		 * the receiver consumes; either way no answer is needed */
-		size_t n = (size_t)count * t->size;
-		if (buf || !n) {
-			int w = pbmpi_c2w(c, dest);
-			int rc = pb_send_ch(pbmpi_g.job, w, tag, c->ch, buf, n);
-			if (rc)
-				return pbmpi_raise(c, pbmpi_err_pb(rc),
-						   "MPI_Send");
-			pbmpi_cnt(w, c->ch, tag)->sent++;
-			return MPI_SUCCESS;
-		}
+		int w = pbmpi_c2w(c, dest);
+		int rc = pb_send_ch(pbmpi_g.job, w, tag, c->ch, buf,
+				    (size_t)count * t->size);
+		if (PB_UNLIKELY(rc))
+			return pbmpi_raise(c, pbmpi_err_pb(rc), "MPI_Send");
+		pbmpi_cnt(w, c->ch, tag)->sent++;
+		return MPI_SUCCESS;
 	}
 	return send_slow(buf, count, datatype, dest, tag, comm, 0, "MPI_Send");
 }
@@ -314,31 +312,26 @@ int MPI_Recv(void *buf, int count, MPI_Datatype datatype, int source,
 	PBMPI_CHECK_RUNNING("MPI_Recv");
 	struct pbmpi_comm *c = pbmpi_comm_get(comm);
 	struct pbmpi_dtype *t = pbmpi_dtype_get(datatype);
-	if (c && t && t->contig && t->committed && count >= 0 &&
-	    check_tag(tag, 1) && source >= MPI_ANY_SOURCE &&
-	    source < c->size && pbmpi_recv_fast_ok()) {
+	/* the latency path: wait inside Postbox, straight into buf */
+	if (c && t && t->fast && count >= 0 && tag >= MPI_ANY_TAG &&
+	    ((unsigned)source < (unsigned)c->size ||
+	     source == MPI_ANY_SOURCE) &&
+	    (buf || !count) && pbmpi_recv_fast_ok()) {
 		size_t cap = (size_t)count * t->size;
-		if (source == MPI_PROC_NULL) {
-			status_proc_null(status);
-			return MPI_SUCCESS;
+		pb_status st;
+		int w = source == MPI_ANY_SOURCE ? PB_ANY_SOURCE
+						 : pbmpi_c2w(c, source);
+		int rc = pb_recv_ch(pbmpi_g.job, w, tag, c->ch, buf, cap, &st);
+		if (PB_LIKELY(!rc || rc == PB_ETRUNC)) {
+			status_from_pb(status, c, &st, cap, pbmpi_err_pb(rc));
+			pbmpi_cnt(st.source, c->ch, st.tag)->recvd++;
 		}
-		if (buf || !cap) {
-			pb_status st;
-			int w = source == MPI_ANY_SOURCE ? PB_ANY_SOURCE
-							 : pbmpi_c2w(c, source);
-			int rc = pb_recv_ch(pbmpi_g.job, w, tag, c->ch, buf, cap,
-					    &st);
-			int err = pbmpi_err_pb(rc);
-			if (!rc || rc == PB_ETRUNC) {
-				status_from_pb(status, c, &st, cap, err);
-				pbmpi_cnt(st.source, c->ch, st.tag)->recvd++;
-			}
-			/* an announcement that came in before this message
-			 * may concern it: answer before returning */
-			pbmpi_ctrl_maybe();
-			return err ? pbmpi_raise(c, err, "MPI_Recv")
-				   : MPI_SUCCESS;
-		}
+		/* an announcement that came in before this message may
+		 * concern it: answer before returning */
+		pbmpi_ctrl_maybe();
+		return PB_UNLIKELY(rc) ? pbmpi_raise(c, pbmpi_err_pb(rc),
+						     "MPI_Recv")
+				       : MPI_SUCCESS;
 	}
 	struct pbmpi_req *r;
 	int rc = pbmpi_make_recv(buf, count, datatype, source, tag, comm, &r,
