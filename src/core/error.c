@@ -21,7 +21,8 @@ const char *pb_strerror(int err)
 			       "message on stderr for sizes and the directory)";
 	case PB_ESYS: return "a system call failed";
 	case PB_EBOOT: return "the launcher environment is missing or "
-			      "inconsistent (start the program with pbrun)";
+			      "inconsistent (start the program with pbrun, "
+			      "mpirun or srun --mpi=pmix)";
 	case PB_EPARAM: return "a PB_* environment parameter has a bad value "
 			       "(the message on stderr names it)";
 	case PB_EAGAIN: return "resource temporarily busy, try again";
