@@ -59,4 +59,4 @@ awk -F, -v out="$out" -v rounds="$rounds" -v reps="$reps" \
 	-v commit="$commit" -v cpu="$cpu" -v ncpu="$ncpu" \
 	-v params="${params:-defaults}" \
 	-v ompi="${OMPI_VERSION:-?}" -v mpich="${MPICH_VERSION:-?}" \
-	-v mdev="${MPICH_DEVICE:-?}" -f "$lib/table.awk" "$out/compare.csv"
+	-v mdev="${MPICH_DEVICE:-?}" -v nice="${NICE:-0}" -f "$lib/table.awk" "$out/compare.csv"

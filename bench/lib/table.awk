@@ -1,6 +1,6 @@
 # table.awk - compare.csv (bench,size,contender,median,runs) to the table
 # of bench/compare, the targets, and OUT/BENCH.dat for the plot.
-# Variables: out rounds reps commit cpu ncpu params ompi mpich mdev.
+# Variables: out rounds reps commit cpu ncpu params ompi mpich mdev nice.
 
 function fmt_size(s) {
 	if (s >= 1048576 && s % 1048576 == 0) return (s / 1048576) "M"
@@ -46,7 +46,7 @@ END {
 		printf "floor (pbbench floor): cache line half round trip %.1f ns = %.3f us\n", line_ns, line_ns / 1000
 	printf "CPU idle before the runs (lowest seen):"
 	for (c in idle) printf " %s %d%%", c, idle[c]
-	printf "\n"
+	printf "; contenders ran at nice %s\n", nice
 
 	title["latency"] = "latency: half round trip in us (lower is better)"
 	title["bw"] = "bw: streaming bandwidth in MB/s, window 64 (higher is better)"
