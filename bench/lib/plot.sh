@@ -1,7 +1,8 @@
 #!/bin/bash
 # plot.sh OUT FILE - draw the comparison (OUT/latency.dat, bw.dat, rate.dat
 # written by table.awk) as one picture of four panels: latency, bandwidth,
-# message rate, and Postbox's ratio to Open MPI per size.
+# message rate, and Postbox's ratio to Open MPI per size. A contender
+# without figures (not run, or failed) is left out of the picture.
 set -euo pipefail
 out=$1 file=$2
 command -v gnuplot >/dev/null || {
@@ -13,7 +14,37 @@ case $file in
 *.png) term="pngcairo size 1200,900 enhanced font 'sans,10' background rgb 'white'" ;;
 *) echo "compare: --plot $file: use .svg or .png" >&2; exit 2 ;;
 esac
-have() { [ -s "$out/$1.dat" ] && [ "$(grep -vc '^#' "$out/$1.dat")" -gt 0 ]; }
+
+# has BENCH COLUMN: the column holds at least one number above size 0
+has() {
+	[ -s "$out/$1.dat" ] &&
+		awk -v c="$2" '!/^#/ && $1 > 0 && $c != "NaN" { f = 1 } END { exit !f }' \
+			"$out/$1.dat"
+}
+
+# series BENCH: the plot command of one panel, the contenders it has
+series() {
+	local b=$1 col p="" sep=""
+	local -a names=("" "" "Postbox, 1 node" "Postbox, 2 nodes" "Open MPI" "MPICH")
+	local -a styles=("" "" "pt 7" "pt 5 dt 2" "pt 9" "pt 11")
+	for col in 2 3 4 5; do
+		has "$b" $col || continue
+		p="$p$sep'$out/$b.dat' using 1:$col w lp ${styles[$col]} ps .5 lw 2 t '${names[$col]}'"
+		sep=", "
+	done
+	echo "$p"
+}
+
+panel() {   # BENCH TITLE YLABEL [YFORMAT]
+	local s
+	s=$(series "$1")
+	if [ -z "$s" ]; then
+		echo "set multiplot next"
+		return
+	fi
+	echo "set title '$2'; set ylabel '$3'; set logscale y; set format y '${4:-%g}'"
+	echo "plot [1:] $s"
+}
 
 {
 	echo "set terminal $term"
@@ -23,31 +54,17 @@ have() { [ -s "$out/$1.dat" ] && [ "$(grep -vc '^#' "$out/$1.dat")" -gt 0 ]; }
 	echo "set xlabel 'message size (bytes)'"
 	# size 0 cannot sit on a log axis: every panel starts at 1 byte
 	echo "set datafile missing 'NaN'"
-	series="using 1:2 w lp pt 7 ps .5 lw 2 t 'Postbox, 1 node', '' using 1:3 w lp pt 5 ps .5 lw 2 dt 2 t 'Postbox, 2 nodes', '' using 1:4 w lp pt 9 ps .5 lw 2 t 'Open MPI', '' using 1:5 w lp pt 11 ps .5 lw 2 t 'MPICH'"
-	if have latency; then
-		echo "set title 'latency (half round trip)'; set ylabel 'us'; set logscale y"
-		echo "plot [1:] '$out/latency.dat' $series"
-	else
-		echo "set multiplot next"
+	panel latency "latency (half round trip)" "us"
+	panel bw "streaming bandwidth, window 64" "MB/s"
+	panel rate "message rate, window 64" "messages/s" "%.0s%c"
+	plots="" sep=""
+	has latency 6 && { plots="$plots$sep'$out/latency.dat' using 1:6 w lp pt 7 ps .5 lw 2 t 'latency (< 1 is better)'"; sep=", "; }
+	has bw 6 && { plots="$plots$sep'$out/bw.dat' using 1:6 w lp pt 5 ps .5 lw 2 t 'bandwidth (> 1 is better)'"; sep=", "; }
+	has rate 6 && { plots="$plots$sep'$out/rate.dat' using 1:6 w lp pt 9 ps .5 lw 2 t 'rate (> 1 is better)'"; sep=", "; }
+	if [ -n "$plots" ]; then
+		echo "set title 'Postbox (1 node) / Open MPI'; set ylabel 'ratio'; set logscale y; set format y '%g'"
+		echo "set key right top"
+		echo "plot [1:] $plots, 1 w l lc rgb 'black' dt 3 notitle"
 	fi
-	if have bw; then
-		echo "set title 'streaming bandwidth, window 64'; set ylabel 'MB/s'; set logscale y"
-		echo "plot [1:] '$out/bw.dat' $series"
-	else
-		echo "set multiplot next"
-	fi
-	if have rate; then
-		echo "set title 'message rate, window 64'; set ylabel 'messages/s'; set logscale y; set format y '%.0s%c'"
-		echo "plot [1:] '$out/rate.dat' $series"
-	else
-		echo "set multiplot next"
-	fi
-	echo "set title 'Postbox (1 node) / Open MPI'; set ylabel 'ratio'; set logscale y; set format y '%g'"
-	echo "set key right top"
-	plots=""
-	have latency && plots="$plots '$out/latency.dat' using 1:6 w lp pt 7 ps .5 lw 2 t 'latency (< 1 is better)',"
-	have bw && plots="$plots '$out/bw.dat' using 1:6 w lp pt 5 ps .5 lw 2 t 'bandwidth (> 1 is better)',"
-	have rate && plots="$plots '$out/rate.dat' using 1:6 w lp pt 9 ps .5 lw 2 t 'rate (> 1 is better)',"
-	echo "plot [1:] ${plots} 1 w l lc rgb 'black' dt 3 notitle"
 	echo "unset multiplot"
 } | gnuplot
