@@ -25,6 +25,7 @@ static int run_job(const struct pbrun_opts *o)
     memset(&job, 0, sizeof job);
     job.opts = o;
     job.reaper_fd = -1;
+    job.reaper_done_fd = -1;
     job.sigfd = -1;
 
     int err = pbrun_make_job_id(job.id);

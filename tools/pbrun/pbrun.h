@@ -91,6 +91,7 @@ struct pbrun_job {
 
     pid_t reaper_pid;           /* 0 if none (or it was reaped) */
     int reaper_fd;              /* write end of the reaper's pipe; only pbrun holds it */
+    int reaper_done_fd;         /* read end of a pipe the reaper holds open until it exits */
     bool out_broken[3];         /* [1], [2]: stdout/stderr refused writes (EPIPE) */
 };
 

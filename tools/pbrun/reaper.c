@@ -64,8 +64,9 @@ static bool group_alive(pid_t pgid)
     return alive;
 }
 
-static _Noreturn void reaper_main(int fd, const struct pbrun_job *job)
+static _Noreturn void reaper_main(int fd, int done_fd, const struct pbrun_job *job)
 {
+    (void)done_fd;  /* held open, never written: pbrun reads EOF when we exit */
     struct sigaction ign = {.sa_handler = SIG_IGN};
     sigaction(SIGINT, &ign, NULL);
     sigaction(SIGTERM, &ign, NULL);
@@ -114,9 +115,15 @@ static _Noreturn void reaper_main(int fd, const struct pbrun_job *job)
 
 int pbrun_reaper_start(struct pbrun_job *job)
 {
-    int p[2];
+    int p[2], done[2];
     if (pipe2(p, O_CLOEXEC) < 0) {
         perror("pbrun: cannot start the reaper: pipe");
+        return -1;
+    }
+    if (pipe2(done, O_CLOEXEC) < 0) {
+        perror("pbrun: cannot start the reaper: pipe");
+        close(p[0]);
+        close(p[1]);
         return -1;
     }
     pid_t pid = fork();
@@ -124,15 +131,36 @@ int pbrun_reaper_start(struct pbrun_job *job)
         perror("pbrun: cannot start the reaper: fork");
         close(p[0]);
         close(p[1]);
+        close(done[0]);
+        close(done[1]);
         return -1;
     }
     if (pid == 0) {
         close(p[1]);
-        reaper_main(p[0], job);
+        close(done[0]);
+        /* Fork once more and let the middle process exit: the reaper is
+         * then no descendant of pbrun, so whoever kills pbrun's process
+         * tree (ctest on a timeout, a batch system) does not kill the
+         * one process meant to clean up after it. */
+        pid_t g = fork();
+        if (g != 0)
+            _exit(g < 0 ? 1 : 0);
+        reaper_main(p[0], done[1], job);
     }
     close(p[0]);
-    job->reaper_pid = pid;
+    close(done[1]);
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        fputs("pbrun: cannot start the reaper: fork failed\n", stderr);
+        close(p[1]);
+        close(done[0]);
+        return -1;
+    }
+    job->reaper_pid = 0;  /* not our child: its end shows as EOF on done */
     job->reaper_fd = p[1];
+    job->reaper_done_fd = done[0];
     return 0;
 }
 
@@ -157,8 +185,13 @@ void pbrun_reaper_stop(struct pbrun_job *job)
     if (job->reaper_fd >= 0)
         close(job->reaper_fd);
     job->reaper_fd = -1;
-    if (job->reaper_pid > 0)
-        while (waitpid(job->reaper_pid, NULL, 0) < 0 && errno == EINTR)
+    /* wait until the reaper has exited (EOF), so it never outlives us */
+    if (job->reaper_done_fd >= 0) {
+        char c;
+        while (read(job->reaper_done_fd, &c, 1) < 0 && errno == EINTR)
             ;
+        close(job->reaper_done_fd);
+        job->reaper_done_fd = -1;
+    }
     job->reaper_pid = 0;
 }
