@@ -27,6 +27,8 @@
 #pragma GCC visibility push(default)
 #include "mpi.h"
 #pragma GCC visibility pop
+/* and declarations below are of hidden symbols: direct references, no GOT */
+#pragma GCC visibility push(hidden)
 
 #if defined(__GNUC__)
 #define PB_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -362,5 +364,7 @@ int pbmpi_coll_allreduce(struct pbmpi_comm *c, const void *sbuf, void *rbuf,
 int pbmpi_coll_allgather(struct pbmpi_comm *c, const void *sbuf, int scount,
 			 struct pbmpi_dtype *st, void *rbuf, int rcount,
 			 struct pbmpi_dtype *rt);
+
+#pragma GCC visibility pop
 
 #endif
