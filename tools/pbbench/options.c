@@ -35,6 +35,7 @@ void pbb_usage(FILE *f)
 "  --iters-large N  the same for sizes above 8 KiB (default: iters/10;\n"
 "                   bw, bibw, multi: iters/5)\n"
 "  --warmup N       untimed iterations first (default iters/10, >= 1)\n"
+"  --warmup-large N the same for sizes above 8 KiB\n"
 "  --reps R         repetitions of each size; the median is reported,\n"
 "                   with min and max (default 5)\n"
 "  --window W       messages in flight in streaming modes (default 64)\n"

@@ -24,9 +24,12 @@ void pbb_progress(const char *mode, size_t size, int idx, int n, int rep,
 		return;
 	pbb_format_size(size, sz, sizeof sz);
 	/* \033[K clears what a longer previous line left */
-	fprintf(stderr, "\rpbbench %s: size %s (%d/%d), %s %d/%d\033[K", mode,
-		sz, idx + 1, n, rep < 0 ? "warmup" : "repetition",
-		rep < 0 ? 1 : rep + 1, rep < 0 ? 1 : reps);
+	if (rep < 0)
+		fprintf(stderr, "\rpbbench %s: size %s (%d/%d), warmup\033[K",
+			mode, sz, idx + 1, n);
+	else
+		fprintf(stderr, "\rpbbench %s: size %s (%d/%d), repetition "
+			"%d/%d\033[K", mode, sz, idx + 1, n, rep + 1, reps);
 	fflush(stderr);
 	shown = 1;
 }
