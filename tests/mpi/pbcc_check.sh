@@ -2,7 +2,8 @@
 # pbcc_check.sh PBCC SRCDIR - pbcc behaves like mpicc: -show prints the
 # command (include path always, libraries only when linking, arguments
 # quoted so the line can be pasted), flags pass through unchanged, and a
-# program that calls outside the subset does not build.
+# program that calls outside the subset does not build. PBMPI_TEST_CFLAGS:
+# flags for what it builds (the sanitizer flags of a PB_SANITIZE build).
 pbcc=$1
 src=$2
 fail() {
@@ -28,10 +29,11 @@ case $show in
 esac
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pbcc-check.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
-"$pbcc" -O2 -DPBCC_CHECK=1 -o "$tmp/ring" "$src/ring.c" ||
+"$pbcc" -O2 $PBMPI_TEST_CFLAGS -o "$tmp/ring" "$src/ring.c" ||
 	fail "cannot build ring.c"
 [ -x "$tmp/ring" ] || fail "no executable"
-if "$pbcc" -o "$tmp/outside" "$src/outside.c" 2>"$tmp/err"; then
+if "$pbcc" $PBMPI_TEST_CFLAGS -o "$tmp/outside" "$src/outside.c" \
+	2>"$tmp/err"; then
 	fail "a call outside the subset linked"
 fi
 grep -q MPI_Type_indexed "$tmp/err" || fail "the error does not name the call"
