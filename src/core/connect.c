@@ -295,10 +295,28 @@ static int rx_attach(struct pb_job *j, int s)
 	return 0;
 fail_seg:
 	j->med.ops->detach(&j->med, x->seg);
+	x->seg = NULL;
 fail:
-	free(x);
 	fprintf(stderr, "postbox: rank %d: cannot attach the segment of "
 			"sender %d: %s\n", j->rank, s, pb_strerror(rc));
+	if (rc != PB_ECORRUPT && rc != PB_EPERM) {
+		free(x); /* maybe passing (memory): try again next poll */
+		return rc;
+	}
+	/* For good: remember the sender as broken, so receives from it
+	 * fail instead of waiting, and tell it through its ack block. */
+	x->error = rc;
+	if (j->aseg_in[snode] ||
+	    aseg_get(j, snode, j->node, &j->aseg_in[snode]) == 0) {
+		x->ack = pb_aseg_block(j->aseg_in[snode]->base,
+				       (uint32_t)j->nlocal[j->node],
+				       (uint32_t)j->local[s],
+				       (uint32_t)j->local[j->rank]);
+		x->peer = pb_dir_entry_of(j, s);
+		pb_rx_refuse(j, x);
+	}
+	j->rx_sender[s] = x;
+	j->rx[j->nrx++] = x;
 	return rc;
 }
 
@@ -318,7 +336,7 @@ int pb_dir_poll(struct pb_job *j)
 		int e2 = rx_attach(j, s);
 		if (e2 && !rc)
 			rc = e2;
-		if (e2)
+		if (e2 && !j->rx_sender[s])
 			j->dir_seen = g - 1; /* look again next time */
 	}
 	return rc;
@@ -335,9 +353,9 @@ void pb_conn_fini(struct pb_job *j, int unlink_shared)
 				      memory_order_release);
 	for (int i = 0; j->rx && i < j->nrx; i++) {
 		struct pb_rxconn *x = j->rx[i];
-		if (x->cur && !x->cur->rop)
-			; /* owned by the unexpected list, freed there */
-		else
+		/* an arriving message the unexpected list owns is freed
+		 * there; one matched or orphaned is only ours */
+		if (x->cur && (x->cur->rop || x->cur->orphan))
 			free(x->cur);
 		ops->detach(&j->med, x->seg);
 		free(x);

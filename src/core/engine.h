@@ -87,6 +87,7 @@ struct pb_msg {
 	uint16_t ctx;
 	uint8_t complete;
 	uint8_t heap;              /* buf was malloc'ed by us */
+	uint8_t orphan;            /* its receive gave up: drop the rest */
 	/* small unexpected messages wait here: no allocation per message */
 	uint8_t small[PB_MSG_SMALL];
 };
@@ -115,6 +116,7 @@ struct pb_rxconn {
 	struct pb_dir_entry *peer; /* sender's entry: its doorbell */
 	struct pb_msg *cur;        /* message whose pieces are arriving */
 	int error;                 /* sticky: PB_ECORRUPT */
+	int refused;               /* the sender was told (poisoned ack) */
 };
 
 enum pb_req_kind { PB_REQ_SEND = 1, PB_REQ_RECV = 2 };
@@ -195,6 +197,10 @@ int pb_tx_drained(struct pb_job *j, int *err, int *waiting_on);
 
 /* recv.c */
 int pb_rx_poll(struct pb_job *j);
+/* Tell a sender we gave up on it: an ack no sender can have earned, so
+ * its next look at the ack block fails with PB_ECORRUPT instead of
+ * waiting forever for acknowledgments. */
+void pb_rx_refuse(struct pb_job *j, struct pb_rxconn *x);
 
 /* match.c */
 struct pb_recvop *pb_match_posted(struct pb_job *j, int source,

@@ -28,6 +28,8 @@ struct pb_params {
 #define PB_DEF_CYCLE_SIZE (256u * 1024u)
 #define PB_DEF_SPIN 2000u
 #define PB_DEF_PEER_TIMEOUT 5.0
+/* A rank that never reached pb_open is given this many peer timeouts. */
+#define PB_NEVER_OPENED_GRACE 4
 
 /* Fill p from the environment. On a bad value returns PB_EPARAM and writes
  * a sentence naming the variable, the value and what is allowed to err. */

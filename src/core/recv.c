@@ -96,6 +96,8 @@ static int take_piece(struct pb_job *j, struct pb_rxconn *x,
 	if (m->rop) {
 		pb_recv_complete(m->rop, m->source, m->tag, m->total);
 		pb_msg_free(j, m);
+	} else if (m->orphan) {
+		pb_msg_free(j, m);
 	} else {
 		m->complete = 1; /* stays on the unexpected list */
 	}
@@ -112,6 +114,16 @@ static int consume(struct pb_job *j, struct pb_rxconn *x, const uint8_t *slot)
 	if (x->cur)
 		return corrupt(j, x, "a new message inside another");
 	return take_first(j, x, &in);
+}
+
+void pb_rx_refuse(struct pb_job *j, struct pb_rxconn *x)
+{
+	if (x->refused || !x->ack)
+		return;
+	x->refused = 1;
+	pb_publish64(&x->ack->consumed, UINT64_MAX);
+	if (j->sleepy && x->peer)
+		pb_bell_ring(x->peer);
 }
 
 int pb_rx_poll(struct pb_job *j)
@@ -131,8 +143,18 @@ int pb_rx_poll(struct pb_job *j)
 			 * the fields and payload read next are complete */
 			uint32_t seq = pb_observe32(
 				&((struct pb_slot_hdr *)slot)->seq);
-			if (seq != (uint32_t)x->next)
+			if (seq != (uint32_t)x->next) {
+				/* not yet written holds the previous lap's
+				 * seq (0 on the first lap); anything else was
+				 * never written by the sender */
+				uint64_t old = x->next > x->l.slots
+						       ? x->next - x->l.slots
+						       : 0;
+				if (seq != (uint32_t)old)
+					corrupt(j, x, "a sequence number out "
+						      "of place");
 				break;
+			}
 			rc = consume(j, x, slot);
 			if (rc == PB_ENOMEM)
 				break; /* not consumed: retried next poll */
@@ -145,6 +167,10 @@ int pb_rx_poll(struct pb_job *j)
 		 * by themselves under load and cost one store when idle.
 		 * release: our copies out of the slots and blocks happen
 		 * before the sender may reuse them (invariant 5) */
+		if (x->error) {
+			pb_rx_refuse(j, x);
+			continue;
+		}
 		if (x->next - 1 != x->published) {
 			x->published = x->next - 1;
 			pb_publish64(&x->ack->consumed, x->published);

@@ -77,8 +77,11 @@ int pb_recv_ch(pb_job *j, int source, int tag, unsigned ch, void *buf,
 			/* matched but incomplete: detach the message */
 			for (int i = 0; i < j->nrx; i++)
 				if (j->rx[i]->cur && j->rx[i]->cur->rop == &rop) {
-					j->rx[i]->cur->rop = NULL;
-					j->rx[i]->cur->cap = 0;
+					struct pb_msg *m = j->rx[i]->cur;
+					m->rop = NULL;
+					m->orphan = 1;
+					m->buf = NULL;
+					m->cap = 0;
 				}
 		}
 		return rc;

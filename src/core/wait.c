@@ -44,9 +44,12 @@ void pb_waiter_init(struct pb_waiter *w, int peer)
 }
 
 /* A rank is alive while its process exists and it has not closed. One
- * that never opened the job counts as alive for PB_PEER_TIMEOUT seconds of
- * waiting on it (since = when the wait began), then as lost: it may have
- * died before pb_open, and nothing else would ever tell. */
+ * that never opened the job counts as alive for PB_NEVER_OPENED_GRACE
+ * times PB_PEER_TIMEOUT of waiting on it (since = when the wait began),
+ * then as lost: it may have died before pb_open, and nothing else would
+ * ever tell. The grace is longer than for a known process because a rank
+ * that is merely slow to start (a loaded or oversubscribed host) must not
+ * be taken for dead. */
 int pb_peer_alive(struct pb_job *j, int rank, double since)
 {
 	struct pb_dir_entry *e = pb_dir_entry_of(j, rank);
@@ -55,7 +58,7 @@ int pb_peer_alive(struct pb_job *j, int rank, double since)
 	uint32_t st = atomic_load_explicit(&e->state, memory_order_acquire);
 	uint32_t pid = atomic_load_explicit(&e->pid, memory_order_relaxed);
 	if (st == PB_RANK_NONE)
-		return now() - since < j->par.peer_timeout;
+		return now() - since < PB_NEVER_OPENED_GRACE * j->par.peer_timeout;
 	if (st == PB_RANK_CLOSED)
 		return 0;
 	if (pid && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
