@@ -311,10 +311,15 @@ static inline int pbmpi_recv_fast_ok(void)
  * have been received, reap background requests; moves Postbox if nothing
  * else did. */
 void pbmpi_ctrl_poll(void);
+/* Is there control work (a control message, an announcement to answer,
+ * a background request)? */
+static inline int pbmpi_attention(void)
+{
+	return pbmpi_g.cbuf.kind || pbmpi_g.rx_head || pbmpi_g.bg_head;
+}
 static inline void pbmpi_ctrl_maybe(void)
 {
-	if (PB_UNLIKELY(pbmpi_g.cbuf.kind || pbmpi_g.rx_head ||
-			pbmpi_g.bg_head))
+	if (PB_UNLIKELY(pbmpi_attention()))
 		pbmpi_ctrl_poll();
 }
 int pbmpi_ctrl_start(void);

@@ -171,27 +171,46 @@ static int send_slow(const void *buf, int count, MPI_Datatype dt, int dest,
 	return rc;
 }
 
-int MPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest,
-	     int tag, MPI_Comm comm)
+/* Everything but the latency path: out of line and marked cold, so that
+ * MPI_Send itself keeps few registers to save and no slow code between
+ * its tests and the Postbox call. */
+static __attribute__((noinline, cold)) int
+send_other(const void *buf, int count, MPI_Datatype dt, int dest, int tag,
+	   MPI_Comm comm)
 {
 	PBMPI_CHECK_RUNNING("MPI_Send");
 	pbmpi_ctrl_maybe();
+	return send_slow(buf, count, dt, dest, tag, comm, 0, "MPI_Send");
+}
+
+static __attribute__((noinline, cold)) int send_failed(struct pbmpi_comm *c,
+						       int rc)
+{
+	return pbmpi_raise(c, pbmpi_err_pb(rc), "MPI_Send");
+}
+
+int MPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest,
+	     int tag, MPI_Comm comm)
+{
+	/* Before MPI_Init and after MPI_Finalize no communicator exists,
+	 * so c is NULL there and the checks happen in send_other. */
 	struct pbmpi_comm *c = pbmpi_comm_get(comm);
 	struct pbmpi_dtype *t = pbmpi_dtype_get(datatype);
 	/* the latency path: every test here is one compare */
-	if (c && t && t->fast && count >= 0 && tag >= 0 &&
-	    (unsigned)dest < (unsigned)c->size && (buf || !count)) {
+	if (PB_LIKELY(c && t && t->fast && count >= 0 && tag >= 0 &&
+		      (unsigned)dest < (unsigned)c->size && (buf || !count) &&
+		      !pbmpi_attention())) {
 		/* standard mode: buffered by Postbox when it fits, else as
 		 * the receiver consumes; either way no answer is needed */
 		int w = pbmpi_c2w(c, dest);
 		int rc = pb_send_ch(pbmpi_g.job, w, tag, c->ch, buf,
 				    (size_t)count * t->size);
 		if (PB_UNLIKELY(rc))
-			return pbmpi_raise(c, pbmpi_err_pb(rc), "MPI_Send");
+			return send_failed(c, rc);
 		pbmpi_cnt(w, c->ch, tag)->sent++;
 		return MPI_SUCCESS;
 	}
-	return send_slow(buf, count, datatype, dest, tag, comm, 0, "MPI_Send");
+	return send_other(buf, count, datatype, dest, tag, comm);
 }
 
 /* Ready mode: the standard lets it be a standard send, and a standard
@@ -306,33 +325,56 @@ static void status_from_pb(MPI_Status *status, const struct pbmpi_comm *c,
 	status->pb_count = st->len < cap ? st->len : cap;
 }
 
+static __attribute__((noinline, cold)) int
+recv_other(void *buf, int count, MPI_Datatype datatype, int source, int tag,
+	   MPI_Comm comm, MPI_Status *status);
+
+static __attribute__((noinline, cold)) int
+recv_failed(struct pbmpi_comm *c, int rc, const pb_status *st, size_t cap,
+	    MPI_Status *status)
+{
+	int err = pbmpi_err_pb(rc);
+	if (rc == PB_ETRUNC) {
+		/* matched: what fits was delivered, and it counts */
+		status_from_pb(status, c, st, cap, err);
+		pbmpi_cnt(st->source, c->ch, st->tag)->recvd++;
+		pbmpi_ctrl_maybe();
+	}
+	return pbmpi_raise(c, err, "MPI_Recv");
+}
+
 int MPI_Recv(void *buf, int count, MPI_Datatype datatype, int source,
 	     int tag, MPI_Comm comm, MPI_Status *status)
 {
-	PBMPI_CHECK_RUNNING("MPI_Recv");
-	struct pbmpi_comm *c = pbmpi_comm_get(comm);
+	struct pbmpi_comm *c = pbmpi_comm_get(comm); /* NULL unless running */
 	struct pbmpi_dtype *t = pbmpi_dtype_get(datatype);
 	/* the latency path: wait inside Postbox, straight into buf */
-	if (c && t && t->fast && count >= 0 && tag >= MPI_ANY_TAG &&
-	    ((unsigned)source < (unsigned)c->size ||
-	     source == MPI_ANY_SOURCE) &&
-	    (buf || !count) && pbmpi_recv_fast_ok()) {
+	if (PB_LIKELY(c && t && t->fast && count >= 0 && tag >= MPI_ANY_TAG &&
+		      ((unsigned)source < (unsigned)c->size ||
+		       source == MPI_ANY_SOURCE) &&
+		      (buf || !count) && pbmpi_recv_fast_ok())) {
 		size_t cap = (size_t)count * t->size;
 		pb_status st;
 		int w = source == MPI_ANY_SOURCE ? PB_ANY_SOURCE
 						 : pbmpi_c2w(c, source);
 		int rc = pb_recv_ch(pbmpi_g.job, w, tag, c->ch, buf, cap, &st);
-		if (PB_LIKELY(!rc || rc == PB_ETRUNC)) {
-			status_from_pb(status, c, &st, cap, pbmpi_err_pb(rc));
-			pbmpi_cnt(st.source, c->ch, st.tag)->recvd++;
-		}
+		if (PB_UNLIKELY(rc))
+			return recv_failed(c, rc, &st, cap, status);
+		status_from_pb(status, c, &st, cap, MPI_SUCCESS);
+		pbmpi_cnt(st.source, c->ch, st.tag)->recvd++;
 		/* an announcement that came in before this message may
 		 * concern it: answer before returning */
 		pbmpi_ctrl_maybe();
-		return PB_UNLIKELY(rc) ? pbmpi_raise(c, pbmpi_err_pb(rc),
-						     "MPI_Recv")
-				       : MPI_SUCCESS;
+		return MPI_SUCCESS;
 	}
+	return recv_other(buf, count, datatype, source, tag, comm, status);
+}
+
+static int recv_other(void *buf, int count, MPI_Datatype datatype,
+		      int source, int tag, MPI_Comm comm, MPI_Status *status)
+{
+	PBMPI_CHECK_RUNNING("MPI_Recv");
+	struct pbmpi_comm *c;
 	struct pbmpi_req *r;
 	int rc = pbmpi_make_recv(buf, count, datatype, source, tag, comm, &r,
 				 &c);
