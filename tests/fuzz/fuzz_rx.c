@@ -215,12 +215,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (np == MAXRECV)
 				break;
 			struct pb_recvop *rop = calloc(1, sizeof(*rop));
-#ifdef PB_FUZZ_NULL_BUFFERS
 			/* as pb_barrier does: no buffer for no bytes */
 			uint8_t *buf = cap ? malloc(cap) : NULL;
-#else
-			uint8_t *buf = malloc(cap ? cap : 1);
-#endif
 			if (!rop || (cap && !buf))
 				abort();
 			pb_recv_start(&j, sel & 1 ? PB_ANY_SOURCE : 1,
