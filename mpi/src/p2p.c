@@ -183,10 +183,13 @@ send_other(const void *buf, int count, MPI_Datatype dt, int dest, int tag,
 	return send_slow(buf, count, dt, dest, tag, comm, 0, "MPI_Send");
 }
 
-static __attribute__((noinline, cold)) int send_failed(struct pbmpi_comm *c,
-						       int rc)
+static __attribute__((noinline, cold)) int
+send_failed(struct pbmpi_comm *c, int rc, const void *buf, int count)
 {
-	return pbmpi_raise(c, pbmpi_err_pb(rc), "MPI_Send");
+	/* Postbox checks the buffer: MPI has a class of its own for it */
+	int err = rc == PB_EINVAL && !buf && count ? MPI_ERR_BUFFER
+						  : pbmpi_err_pb(rc);
+	return pbmpi_raise(c, err, "MPI_Send");
 }
 
 int MPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest,
@@ -196,9 +199,10 @@ int MPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest,
 	 * so c is NULL there and the checks happen in send_other. */
 	struct pbmpi_comm *c = pbmpi_comm_get(comm);
 	struct pbmpi_dtype *t = pbmpi_dtype_get(datatype);
-	/* the latency path: every test here is one compare */
-	if (PB_LIKELY(c && t && t->fast && count >= 0 && tag >= 0 &&
-		      (unsigned)dest < (unsigned)c->size && (buf || !count) &&
+	/* the latency path: every test here is one compare, and what the
+	 * receiver waits for is the Postbox call; the count comes after */
+	if (PB_LIKELY(c && t && t->fast && (count | tag) >= 0 &&
+		      (unsigned)dest < (unsigned)c->size &&
 		      !pbmpi_attention())) {
 		/* standard mode: buffered by Postbox when it fits, else as
 		 * the receiver consumes; either way no answer is needed */
@@ -206,7 +210,7 @@ int MPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest,
 		int rc = pb_send_ch(pbmpi_g.job, w, tag, c->ch, buf,
 				    (size_t)count * t->size);
 		if (PB_UNLIKELY(rc))
-			return send_failed(c, rc);
+			return send_failed(c, rc, buf, count);
 		pbmpi_cnt(w, c->ch, tag)->sent++;
 		return MPI_SUCCESS;
 	}
@@ -331,14 +335,20 @@ recv_other(void *buf, int count, MPI_Datatype datatype, int source, int tag,
 
 static __attribute__((noinline, cold)) int
 recv_failed(struct pbmpi_comm *c, int rc, const pb_status *st, size_t cap,
-	    MPI_Status *status)
+	    MPI_Status *status, void *buf, struct pbmpi_cnt *pre)
 {
 	int err = pbmpi_err_pb(rc);
 	if (rc == PB_ETRUNC) {
 		/* matched: what fits was delivered, and it counts */
 		status_from_pb(status, c, st, cap, err);
-		pbmpi_cnt(st->source, c->ch, st->tag)->recvd++;
+		if (!pre)
+			pbmpi_cnt(st->source, c->ch, st->tag)->recvd++;
 		pbmpi_ctrl_maybe();
+	} else {
+		if (pre) /* nothing was received: take the count back */
+			pbmpi_cnt(pre->peer, pre->ch, pre->tag)->recvd--;
+		if (rc == PB_EINVAL && !buf && cap)
+			err = MPI_ERR_BUFFER;
 	}
 	return pbmpi_raise(c, err, "MPI_Recv");
 }
@@ -352,16 +362,28 @@ int MPI_Recv(void *buf, int count, MPI_Datatype datatype, int source,
 	if (PB_LIKELY(c && t && t->fast && count >= 0 && tag >= MPI_ANY_TAG &&
 		      ((unsigned)source < (unsigned)c->size ||
 		       source == MPI_ANY_SOURCE) &&
-		      (buf || !count) && pbmpi_recv_fast_ok())) {
+		      pbmpi_recv_fast_ok())) {
 		size_t cap = (size_t)count * t->size;
 		pb_status st;
-		int w = source == MPI_ANY_SOURCE ? PB_ANY_SOURCE
-						 : pbmpi_c2w(c, source);
+		int w = PB_ANY_SOURCE;
+		struct pbmpi_cnt *pre = NULL;
+		if (source != MPI_ANY_SOURCE) {
+			w = pbmpi_c2w(c, source);
+			if (tag != MPI_ANY_TAG) {
+				/* the envelope is known: count it now, while
+				 * waiting costs nothing, not once the message
+				 * is here and the sender waits for the answer
+				 * (nothing reads the count in between) */
+				pre = pbmpi_cnt(w, c->ch, tag);
+				pre->recvd++;
+			}
+		}
 		int rc = pb_recv_ch(pbmpi_g.job, w, tag, c->ch, buf, cap, &st);
 		if (PB_UNLIKELY(rc))
-			return recv_failed(c, rc, &st, cap, status);
+			return recv_failed(c, rc, &st, cap, status, buf, pre);
 		status_from_pb(status, c, &st, cap, MPI_SUCCESS);
-		pbmpi_cnt(st.source, c->ch, st.tag)->recvd++;
+		if (!pre)
+			pbmpi_cnt(st.source, c->ch, st.tag)->recvd++;
 		/* an announcement that came in before this message may
 		 * concern it: answer before returning */
 		pbmpi_ctrl_maybe();
