@@ -118,8 +118,17 @@ void pbmpi_abort_job(int code)
 	 * kills the others and removes every shared object), which is what
 	 * MPI_Abort promises. _exit, not exit: atexit handlers of a program
 	 * in an unknown state must not run, and pb_close would wait for
-	 * ranks that may never come. */
+	 * ranks that may never come. A singleton job (no launcher) has no
+	 * one to clean up after it, and no other rank to wait for: its
+	 * pb_close removes its shared objects. */
 	fflush(NULL);
+	static int closing;
+	if (pbmpi_g.job && pbmpi_g.size == 1 && !getenv("PB_JOB_ID") &&
+	    !closing) {
+		closing = 1;
+		pb_close(pbmpi_g.job);
+		pbmpi_g.job = NULL;
+	}
 	int status = code & 0xff;
 	_exit(status ? status : 1);
 }
