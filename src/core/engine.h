@@ -44,6 +44,7 @@ struct pb_sendop {
 	int32_t tag;
 	uint16_t ctx;
 	uint8_t started, done;
+	uint8_t cma_wait;       /* CMA indicator out: done when it is acked */
 	int error;
 };
 
@@ -69,6 +70,7 @@ struct pb_txring {
 	struct pb_sendop *q_head, *q_tail; /* sends waiting for room */
 	struct pb_txring *pend_next;       /* on job->pend when queued */
 	int pend_linked;
+	int no_cma;                /* the receiver cannot read our memory */
 	int error;                 /* sticky: corrupt ack */
 };
 
@@ -141,6 +143,7 @@ struct pb_job {
 	struct pb_medium med;
 	int rank, size, node, nnodes;
 	int sleepy;        /* PB_WAIT=sleep: ring doorbells after publishing */
+	uint32_t pid;      /* ours, for CMA indicators */
 	int *local;        /* [size]: index of a rank on its node */
 	int *nlocal;       /* [nnodes]: ranks per node */
 	int *leader;       /* [nnodes]: lowest rank of each node */

@@ -45,6 +45,19 @@ int pb_ind_parse(const uint8_t *slot, const struct pb_dseg_layout *l,
 		out->nblocks = p.nblocks;
 		out->payload = pool + (uint64_t)p.block * l->block_size;
 		return 0;
+	case PB_IND_CMA: {
+		struct pb_slot_cma c;
+		memcpy(&c, slot + PB_SLOT_BODY_OFF, sizeof(c));
+		/* the bytes are read with process_vm_readv, which checks the
+		 * address itself: a bad one is an error, never our fault */
+		if (h.rsvd || h.len != 0 || c.pid == 0 || c.rsvd)
+			return PB_ECORRUPT;
+		out->total = c.total;
+		out->addr = c.addr;
+		out->pid = c.pid;
+		out->payload = NULL;
+		return 0;
+	}
 	default:
 		return PB_ECORRUPT;
 	}
@@ -68,6 +81,18 @@ void pb_ind_put_inline(uint8_t *slot, uint16_t ctx, int32_t tag,
 	if (len)
 		memcpy(slot + PB_SLOT_BODY_OFF, data, len);
 	/* release: header and payload above are visible before seq (inv. 1) */
+	pb_publish32(&((struct pb_slot_hdr *)slot)->seq, seq);
+}
+
+void pb_ind_put_cma(uint8_t *slot, uint16_t ctx, int32_t tag, uint64_t total,
+		    const void *addr, uint32_t pid, uint32_t seq)
+{
+	struct pb_slot_cma c = {.total = total,
+				.addr = (uint64_t)(uintptr_t)addr,
+				.pid = pid};
+	put_hdr(slot, PB_IND_CMA, ctx, tag, 0);
+	memcpy(slot + PB_SLOT_BODY_OFF, &c, sizeof(c));
+	/* release: as for the other kinds (invariant 1) */
 	pb_publish32(&((struct pb_slot_hdr *)slot)->seq, seq);
 }
 

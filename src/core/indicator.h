@@ -18,6 +18,8 @@ struct pb_ind {
 	uint32_t block;   /* POOL, PIECE: first block */
 	uint32_t nblocks; /* POOL, PIECE: blocks used */
 	const uint8_t *payload; /* where the len bytes are (slot or pool) */
+	uint64_t addr;    /* CMA: the sender's buffer */
+	uint32_t pid;     /* CMA: the sender's process */
 };
 
 /* Parse the slot whose seq the caller has already observed (acquire).
@@ -33,5 +35,9 @@ void pb_ind_put_inline(uint8_t *slot, uint16_t ctx, int32_t tag,
 void pb_ind_put_pool(uint8_t *slot, uint8_t kind, uint16_t ctx, int32_t tag,
 		     uint32_t len, uint64_t total, uint32_t block,
 		     uint32_t nblocks, uint32_t seq);
+
+/* Fill a CMA indicator (nothing in the pool), then publish seq. */
+void pb_ind_put_cma(uint8_t *slot, uint16_t ctx, int32_t tag, uint64_t total,
+		    const void *addr, uint32_t pid, uint32_t seq);
 
 #endif

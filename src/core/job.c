@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include "core/engine.h"
 
@@ -83,6 +85,13 @@ int pb_open(pb_job **out)
 	j->nnodes = j->boot.nnodes;
 	j->node = j->boot.node_of[j->rank];
 	j->sleepy = j->par.wait_mode == PB_WAIT_SLEEP;
+	j->pid = (uint32_t)getpid();
+	/* Yama's ptrace_scope 1 lets a process read only its descendants;
+	 * ranks are siblings, so let any of our own user's processes read
+	 * us (the same user could attach a debugger anyway). Without Yama
+	 * this fails harmlessly. */
+	if (j->par.cma != PB_CMA_OFF)
+		(void)prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
 	if ((rc = topology(j)))
 		goto fail;
 	if ((rc = pb_shm_open(&j->med, j->boot.shm_dir, j->boot.job_id)))

@@ -64,6 +64,9 @@ enum pb_ind_kind {
 	PB_IND_POOL = 2,   /* first (maybe only) part in pool blocks (c2, c9) */
 	PB_IND_PIECE = 3,  /* a later piece of a message beyond the cycle size
 			      (c22-c24) */
+	PB_IND_CMA = 4,    /* same host, large: the receiver reads the bytes
+			      straight from the sender's memory (one copy);
+			      PIECEs follow only if it cannot */
 };
 
 /* The first 16 bytes of every slot. The sender fills every field and the
@@ -89,6 +92,15 @@ struct pb_slot_pool {
 };
 static_assert(sizeof(struct pb_slot_pool) == 16, "pool body is 16 bytes");
 
+/* Body of a CMA indicator: where the sender's buffer is. */
+struct pb_slot_cma {
+	uint64_t total; /* message length */
+	uint64_t addr;  /* the buffer in the sender's address space */
+	uint32_t pid;   /* the sender's process */
+	uint32_t rsvd;
+};
+static_assert(sizeof(struct pb_slot_cma) == 24, "cma body is 24 bytes");
+
 #define PB_SLOT_BODY_OFF 16
 
 /* ---- ack segment ------------------------------------------------------ */
@@ -113,7 +125,12 @@ static_assert(sizeof(struct pb_aseg_hdr) == 64, "aseg header is one line");
  * line. */
 struct pb_ack_block {
 	_Atomic uint64_t consumed; /* seq of the last indicator r consumed */
-	uint64_t pad[7];
+	/* 1 once r could not read a CMA message (no ptrace rights): written
+	 * (relaxed) before the consumed value that covers that message, so
+	 * the sender's acquire of consumed also shows it */
+	_Atomic uint32_t no_cma;
+	uint32_t rsvd;
+	uint64_t pad[6];
 };
 static_assert(sizeof(struct pb_ack_block) == PB_CACHELINE, "ack block");
 

@@ -123,6 +123,23 @@ int pb_params_load(struct pb_params *p, char *err, size_t errlen)
 			   errlen)))
 		return rc;
 	p->spin = (uint32_t)v;
+	const char *cm = getenv("PB_CMA");
+	if (!cm || !*cm || !strcmp(cm, "on"))
+		p->cma = PB_CMA_ON;
+	else if (!strcmp(cm, "off"))
+		p->cma = PB_CMA_OFF;
+	else if (!strcmp(cm, "fallback"))
+		p->cma = PB_CMA_FALLBACK;
+	else {
+		snprintf(err, errlen,
+			 "PB_CMA=\"%s\" is not valid: expected on, off or "
+			 "fallback", cm);
+		return PB_EPARAM;
+	}
+	if ((rc = get_size("PB_CMA_MIN", PB_DEF_CMA_MIN, 1, 1ull << 40, 0, &v,
+			   err, errlen)))
+		return rc;
+	p->cma_min = v;
 	const char *t = getenv("PB_PEER_TIMEOUT");
 	p->peer_timeout = PB_DEF_PEER_TIMEOUT;
 	if (t && *t) {

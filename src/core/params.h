@@ -19,7 +19,11 @@ struct pb_params {
 	int wait_mode;         /* PB_WAIT: spin | yield | sleep */
 	uint32_t spin;         /* PB_SPIN: polls before yielding/sleeping */
 	double peer_timeout;   /* PB_PEER_TIMEOUT: seconds */
+	int cma;               /* PB_CMA: off | on | fallback */
+	uint64_t cma_min;      /* PB_CMA_MIN: smallest message read in place */
 };
+
+enum pb_cma_mode { PB_CMA_OFF, PB_CMA_ON, PB_CMA_FALLBACK };
 
 #define PB_DEF_POSTBOXES 64u
 #define PB_DEF_INLINE 112u
@@ -28,6 +32,7 @@ struct pb_params {
 #define PB_DEF_CYCLE_SIZE (256u * 1024u)
 #define PB_DEF_SPIN 2000u
 #define PB_DEF_PEER_TIMEOUT 5.0
+#define PB_DEF_CMA_MIN (64u * 1024u)
 /* A rank that never reached pb_open is given this many peer timeouts. */
 #define PB_NEVER_OPENED_GRACE 4
 

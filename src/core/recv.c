@@ -2,7 +2,10 @@
  * recv.c - the receiver's half: poll the rings of the senders that
  * announced themselves, consume indicators in order, acknowledge (c3).
  */
+#define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
+#include <sys/uio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +83,102 @@ static int take_first(struct pb_job *j, struct pb_rxconn *x,
 	return 0;
 }
 
+/* Read n bytes at addr in process pid into dst, in as many calls as the
+ * kernel wants. */
+static int cma_read(uint32_t pid, uint64_t addr, uint8_t *dst, size_t n)
+{
+	size_t done = 0;
+	while (done < n) {
+		struct iovec lv = {dst + done, n - done};
+		struct iovec rv = {(void *)(uintptr_t)(addr + done), n - done};
+		ssize_t k = process_vm_readv((pid_t)pid, &lv, 1, &rv, 1, 0);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return errno == EPERM || errno == ENOSYS ? PB_EPERM
+			       : errno == ESRCH			 ? PB_EPEER
+							 : PB_ECORRUPT;
+		if (k == 0)
+			return PB_ECORRUPT;
+		done += (size_t)k;
+	}
+	return 0;
+}
+
+/* A CMA indicator: read the sender's buffer straight into the receive
+ * buffer (or, unexpected, into a copy of our own), then acknowledge, which
+ * frees the sender. When the kernel refuses (no ptrace rights, as in some
+ * containers), say so in the ack block: the sender then sends the bytes
+ * as pieces, and so does every later large message of this pair. */
+static int take_cma(struct pb_job *j, struct pb_rxconn *x,
+		    const struct pb_ind *in)
+{
+	struct pb_recvop *rop =
+		pb_match_posted(j, x->sender, in->ctx, in->tag);
+	struct pb_msg *m = NULL;
+	uint8_t *dst;
+	size_t cap;
+	if (rop) {
+		dst = rop->buf;
+		cap = rop->cap;
+	} else {
+		if (!(m = pb_msg_new(j)))
+			return PB_ENOMEM;
+		if (pb_msg_keep(m, in->total)) {
+			pb_msg_free(j, m);
+			return PB_ENOMEM;
+		}
+		dst = m->buf;
+		cap = in->total;
+	}
+	size_t n = in->total < cap ? in->total : cap;
+	int rc = j->par.cma == PB_CMA_FALLBACK
+			 ? PB_EPERM
+			 : cma_read(in->pid, in->addr, dst, n);
+	if (rc == PB_EPERM) {
+		atomic_store_explicit(&x->ack->no_cma, 1, memory_order_relaxed);
+		if (!m && !(m = pb_msg_new(j))) {
+			atomic_store_explicit(&x->ack->no_cma, 0,
+					      memory_order_relaxed);
+			if (rop)
+				pb_match_post(j, rop);
+			return PB_ENOMEM;
+		}
+		if (rop) {
+			m->rop = rop;
+			m->buf = rop->buf;
+			m->cap = rop->cap;
+		}
+		rc = 0;
+	} else if (rc) {
+		if (m)
+			pb_msg_free(j, m);
+		if (rop)
+			pb_match_post(j, rop); /* fails with the pair */
+		if (rc == PB_EPEER) {
+			x->error = PB_EPEER;
+			return PB_EPEER;
+		}
+		return corrupt(j, x, "a CMA buffer that cannot be read");
+	} else if (rop) {
+		pb_recv_complete(rop, x->sender, in->tag, in->total);
+		return 0;
+	} else {
+		m->got = in->total;
+	}
+	m->source = x->sender;
+	m->tag = in->tag;
+	m->ctx = in->ctx;
+	m->total = in->total;
+	if (m->got < m->total)
+		x->cur = m; /* pieces follow */
+	else
+		m->complete = 1;
+	if (!m->rop)
+		pb_unexp_add(j, m);
+	return rc;
+}
+
 /* A later piece of the message in progress (c22-c24). */
 static int take_piece(struct pb_job *j, struct pb_rxconn *x,
 		      const struct pb_ind *in)
@@ -113,6 +212,8 @@ static int consume(struct pb_job *j, struct pb_rxconn *x, const uint8_t *slot)
 		return take_piece(j, x, &in);
 	if (x->cur)
 		return corrupt(j, x, "a new message inside another");
+	if (in.kind == PB_IND_CMA)
+		return take_cma(j, x, &in);
 	return take_first(j, x, &in);
 }
 

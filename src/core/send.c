@@ -109,6 +109,17 @@ static int slot_free(struct pb_job *j, struct pb_txring *r)
 	return r->next_seq - r->acked <= r->conn->l.slots;
 }
 
+/* Large, same host, the receiver not known to be unable: let it read the
+ * bytes from our buffer in one copy instead of two through the pool. Only
+ * within a node: between nodes the data segment carries everything, as it
+ * must between hosts. */
+static int use_cma(const struct pb_job *j, const struct pb_txring *r,
+		   const struct pb_sendop *op)
+{
+	return j->par.cma != PB_CMA_OFF && !r->no_cma &&
+	       op->len >= j->par.cma_min && r->rl.node == j->node;
+}
+
 int pb_tx_push(struct pb_job *j, struct pb_txring *r, struct pb_sendop *op)
 {
 	struct pb_txconn *c = r->conn;
@@ -116,11 +127,40 @@ int pb_tx_push(struct pb_job *j, struct pb_txring *r, struct pb_sendop *op)
 
 	if (r->error)
 		return r->error;
+	if (op->cma_wait) {
+		/* the receiver reads our buffer itself: the send is done when
+		 * it acknowledges, since until then the buffer is in use */
+		if (r->acked < op->first_seq && ring_reclaim(j, r) < 0)
+			return r->error;
+		if (r->acked < op->first_seq)
+			return 0;
+		op->cma_wait = 0;
+		/* relaxed: ordered after the acquire of consumed above */
+		if (!atomic_load_explicit(&r->ack->no_cma, memory_order_relaxed))
+			return 1;
+		/* it could not read us: the bytes follow as pieces of the
+		 * message the CMA indicator began */
+		r->no_cma = 1;
+	}
 	for (;;) {
 		int f = slot_free(j, r);
 		if (f <= 0)
 			return f < 0 ? r->error : 0;
 		uint8_t *slot = pb_dseg_slot(c->base, l, r->ring, r->next_seq);
+
+		if (!op->started && use_cma(j, r, op)) {
+			pb_ind_put_cma(slot, op->ctx, op->tag, op->len, op->buf,
+				       j->pid, (uint32_t)r->next_seq);
+			r->held[(r->next_seq - 1) & (l->slots - 1)].nblocks = 0;
+			op->started = 1;
+			op->first_seq = r->next_seq;
+			op->cma_wait = 1;
+			r->next_seq++;
+			if (j->sleepy)
+				pb_bell_ring(r->peer);
+			pb_rlist_sent(&j->rlist, &r->rl, 0);
+			return 0;
+		}
 
 		/* c4, c5: small enough to travel inside the indicator */
 		if (!op->started && op->len <= l->inline_max) {
