@@ -205,8 +205,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 0:
 			(void)pb_rx_poll(&j);
 			check_done(p, np);
-			/* one ack per poll, the exact count consumed */
-			if (atomic_load(&ack.consumed) != x.next - 1)
+			/* one ack per poll, the exact count consumed; a
+			 * sender given up on is told with an impossible
+			 * ack (pb_rx_refuse) */
+			if (atomic_load(&ack.consumed) !=
+			    (x.error ? UINT64_MAX : x.next - 1))
 				abort();
 			break;
 		case 1: {
