@@ -24,6 +24,7 @@
 	}
 
 struct pbmpi_dtype pbmpi_predef[EK_COUNT];
+uint32_t pbmpi_fast_size[EK_COUNT];
 #define predef pbmpi_predef
 static struct pbmpi_blk predef_blk[EK_COUNT][2];
 
@@ -110,6 +111,9 @@ void pbmpi_dtype_init(void)
 		 sizeof(PAIR(short)));
 	set_pair(EK_LDOUBLE_INT, sizeof(long double),
 		 offsetof(PAIR(long double), i), sizeof(PAIR(long double)));
+	for (int ek = 1; ek < EK_COUNT; ek++)
+		pbmpi_fast_size[ek] = predef[ek].fast ? (uint32_t)predef[ek].size
+						      : 0;
 }
 
 size_t pbmpi_elem_size(int ek)

@@ -107,6 +107,14 @@ static inline struct pbmpi_dtype *pbmpi_dtype_get(MPI_Datatype h)
 		return &pbmpi_predef[i];
 	return pbmpi_dtype_get_derived(h);
 }
+/* For the latency paths: the size of each predefined contiguous type, 0
+ * for the others ([0] stands for every handle that is not one). */
+extern uint32_t pbmpi_fast_size[EK_COUNT];
+static inline size_t pbmpi_dtype_fast_size(MPI_Datatype h)
+{
+	unsigned i = (unsigned)h - ((unsigned)HK_TYPE << 24);
+	return pbmpi_fast_size[i < EK_COUNT ? i : 0];
+}
 void pbmpi_dtype_ref(struct pbmpi_dtype *t);
 void pbmpi_dtype_unref(struct pbmpi_dtype *t);
 void pbmpi_dtype_init(void);

@@ -198,17 +198,19 @@ int MPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest,
 	/* Before MPI_Init and after MPI_Finalize no communicator exists,
 	 * so c is NULL there and the checks happen in send_other. */
 	struct pbmpi_comm *c = pbmpi_comm_get(comm);
-	struct pbmpi_dtype *t = pbmpi_dtype_get(datatype);
+	size_t size = pbmpi_dtype_fast_size(datatype);
 	/* the latency path: every test here is one compare, and what the
-	 * receiver waits for is the Postbox call; the count comes after */
-	if (PB_LIKELY(c && t && t->fast && (count | tag) >= 0 &&
-		      (unsigned)dest < (unsigned)c->size &&
-		      !pbmpi_attention())) {
+	 * receiver waits for is the Postbox call; the count comes after.
+	 * (A send has no control work to do first: what an announcement
+	 * needs is done by the receives.) Derived and pair types, and
+	 * MPI_PROC_NULL, take the general path. */
+	if (PB_LIKELY(c && size && (count | tag) >= 0 &&
+		      (unsigned)dest < (unsigned)c->size)) {
 		/* standard mode: buffered by Postbox when it fits, else as
 		 * the receiver consumes; either way no answer is needed */
 		int w = pbmpi_c2w(c, dest);
 		int rc = pb_send_ch(pbmpi_g.job, w, tag, c->ch, buf,
-				    (size_t)count * t->size);
+				    (size_t)count * size);
 		if (PB_UNLIKELY(rc))
 			return send_failed(c, rc, buf, count);
 		pbmpi_cnt(w, c->ch, tag)->sent++;
@@ -357,13 +359,13 @@ int MPI_Recv(void *buf, int count, MPI_Datatype datatype, int source,
 	     int tag, MPI_Comm comm, MPI_Status *status)
 {
 	struct pbmpi_comm *c = pbmpi_comm_get(comm); /* NULL unless running */
-	struct pbmpi_dtype *t = pbmpi_dtype_get(datatype);
+	size_t size = pbmpi_dtype_fast_size(datatype);
 	/* the latency path: wait inside Postbox, straight into buf */
-	if (PB_LIKELY(c && t && t->fast && count >= 0 && tag >= MPI_ANY_TAG &&
+	if (PB_LIKELY(c && size && count >= 0 && tag >= MPI_ANY_TAG &&
 		      ((unsigned)source < (unsigned)c->size ||
 		       source == MPI_ANY_SOURCE) &&
 		      pbmpi_recv_fast_ok())) {
-		size_t cap = (size_t)count * t->size;
+		size_t cap = (size_t)count * size;
 		pb_status st;
 		int w = PB_ANY_SOURCE;
 		struct pbmpi_cnt *pre = NULL;
@@ -378,12 +380,23 @@ int MPI_Recv(void *buf, int count, MPI_Datatype datatype, int source,
 				pre->recvd++;
 			}
 		}
-		int rc = pb_recv_ch(pbmpi_g.job, w, tag, c->ch, buf, cap, &st);
-		if (PB_UNLIKELY(rc))
+		/* with the envelope known and the status ignored, Postbox
+		 * need not hand one back */
+		pb_status *stp = pre && status == MPI_STATUS_IGNORE ? NULL : &st;
+		int rc = pb_recv_ch(pbmpi_g.job, w, tag, c->ch, buf, cap, stp);
+		if (PB_UNLIKELY(rc)) {
+			if (!stp) { /* a status for what the error path needs */
+				st.source = w;
+				st.tag = tag;
+				st.len = cap + (rc == PB_ETRUNC);
+			}
 			return recv_failed(c, rc, &st, cap, status, buf, pre);
-		status_from_pb(status, c, &st, cap, MPI_SUCCESS);
-		if (!pre)
-			pbmpi_cnt(st.source, c->ch, st.tag)->recvd++;
+		}
+		if (stp) {
+			status_from_pb(status, c, &st, cap, MPI_SUCCESS);
+			if (!pre)
+				pbmpi_cnt(st.source, c->ch, st.tag)->recvd++;
+		}
 		/* an announcement that came in before this message may
 		 * concern it: answer before returning */
 		pbmpi_ctrl_maybe();
