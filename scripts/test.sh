@@ -37,14 +37,21 @@ san_env="ASAN_OPTIONS=$asan UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1"
 cmake -S . -B build-asan -DPB_WERROR=ON -DBUILD_TESTING=ON -DPB_SANITIZE=address
 cmake --build build-asan -j2
 env $san_env ctest --test-dir build-asan --output-on-failure -j2 \
-    --timeout 600 -LE 'heavy|pending'
+    --timeout 600 -LE 'heavy|pending|model'
 stamp "AddressSanitizer + UBSan: all tests passed"
 
+# ThreadSanitizer sees the threads of one process only, and no rank, tool
+# or test program shares memory between threads: what it can check is the
+# suite's processes as they are. Left out: unit (single-threaded, and 5-10x
+# slower under TSan than their timeouts allow), bench (throughput smoke
+# tests: minutes under TSan, nothing for it to see) and soak (a minute of
+# wall clock it cannot look into); model in both passes (spin, not our
+# build). docs/reliability.md, "Sanitizers".
 cmake -S . -B build-tsan -DPB_WERROR=ON -DBUILD_TESTING=ON -DPB_SANITIZE=thread
 cmake --build build-tsan -j2
-env TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+env TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:handle_segv=0 \
     ctest --test-dir build-tsan --output-on-failure -j2 \
-    --timeout 600 -LE 'heavy|pending'
+    --timeout 600 -LE 'heavy|pending|model|unit|bench|soak'
 stamp "ThreadSanitizer: all tests passed"
 
 # ---- fuzzing: clang's libFuzzer on the receiving code ------------------
