@@ -107,8 +107,11 @@ check:;
 	if (t < w->next_check)
 		return 0;
 	w->next_check = t + 0.1;
-	if (j->boot.launcher && getppid() != j->boot.launcher)
-		return PB_EPEER; /* our launcher died: the job is over */
+	/* our launcher died: the job is over. Asked of the launcher itself,
+	 * not of getppid(): a rank may run under a wrapper (sh -c, perf) */
+	if (j->boot.launcher && kill(j->boot.launcher, 0) != 0 &&
+	    errno == ESRCH)
+		return PB_EPEER;
 	/* sends may wait for pool blocks a dead receiver will never give
 	 * back, whoever this wait is for */
 	if (j->pend && pb_tx_reap_dead(j, w->since) > 0)
