@@ -20,7 +20,8 @@
  *   --shm-dir DIR      default: a private directory made under /dev/shm for
  *                      this run and removed at the end
  *   --job-id HEX       default: 32 random hex digits (getrandom)
- *   --timeout SEC      SIGKILL every rank after SEC s, exit 124 (default 60)
+ *   --timeout SEC      SIGKILL every rank after SEC s, exit 124 (default 60);
+ *                      first prints each one's stack when gdb is there
  *   --expect-signal R:G  rank R must die of signal G (e.g. it kills itself)
  *   --kill R:MS        send SIGKILL to rank R MS milliseconds after start
  *                      (implies --expect-signal R:9 unless R exits first:
@@ -351,6 +352,21 @@ int main(int argc, char **argv)
 			if (!ended[r])
 				fprintf(stderr, " rank %d", r);
 		fprintf(stderr, "\n");
+		/* where each one hangs, when gdb is there: a hang found in CI
+		 * should say where it was */
+		for (int r = 0; r < n; r++) {
+			char cmd[256];
+			if (ended[r])
+				continue;
+			snprintf(cmd, sizeof(cmd),
+				 "command -v gdb >/dev/null 2>&1 && "
+				 "timeout 20 gdb -p %d -batch -ex bt 2>/dev/null "
+				 "| grep '^#' | head -12 | sed 's/^/rlaunch: "
+				 "rank %d: /' >&2",
+				 (int)pid[r], r);
+			if (system(cmd) < 0)
+				break;
+		}
 		for (int r = 0; r < n; r++)
 			if (!ended[r])
 				kill(pid[r], SIGKILL);
