@@ -89,6 +89,7 @@ struct pb_msg {
 	uint16_t ctx;
 	uint8_t complete;
 	uint8_t heap;              /* buf was malloc'ed by us */
+	size_t alloc;              /* heap: bytes allocated so far (<= cap) */
 	uint8_t orphan;            /* its receive gave up: drop the rest */
 	/* small unexpected messages wait here: no allocation per message */
 	uint8_t small[PB_MSG_SMALL];
@@ -211,8 +212,12 @@ struct pb_recvop *pb_match_posted(struct pb_job *j, int source,
 void pb_match_post(struct pb_job *j, struct pb_recvop *rop);
 int pb_match_cancel(struct pb_job *j, struct pb_recvop *rop);
 struct pb_msg *pb_msg_new(struct pb_job *j);
-/* Give m a buffer of its own for total bytes; 0 or PB_ENOMEM. */
+/* Give m a buffer of its own for total bytes, allocated as they arrive:
+ * a sender announcing a huge total costs us nothing until it sends the
+ * bytes. 0 or PB_ENOMEM. */
 int pb_msg_keep(struct pb_msg *m, size_t total);
+/* Make room for the first upto bytes (upto <= cap). 0 or PB_ENOMEM. */
+int pb_msg_room(struct pb_msg *m, size_t upto);
 void pb_msg_free(struct pb_job *j, struct pb_msg *m);
 void pb_msg_free_all(struct pb_job *j);
 void pb_unexp_add(struct pb_job *j, struct pb_msg *m);

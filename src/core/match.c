@@ -76,9 +76,28 @@ int pb_msg_keep(struct pb_msg *m, size_t total)
 		m->buf = m->small;
 		return 0;
 	}
-	m->buf = malloc(total);
 	m->heap = 1;
-	return m->buf ? 0 : PB_ENOMEM;
+	m->alloc = 0;
+	m->buf = NULL;
+	return 0;
+}
+
+int pb_msg_room(struct pb_msg *m, size_t upto)
+{
+	if (!m->heap || upto <= m->alloc)
+		return 0;
+	/* grow by doubling, from 64 KiB, never past the message */
+	size_t a = m->alloc ? m->alloc : 64 * 1024;
+	while (a < upto && a < m->cap)
+		a = a > m->cap / 2 ? m->cap : 2 * a;
+	if (a < upto)
+		a = upto;
+	uint8_t *b = realloc(m->buf, a);
+	if (!b)
+		return PB_ENOMEM;
+	m->buf = b;
+	m->alloc = a;
+	return 0;
 }
 
 static void drop_buf(struct pb_msg *m)
