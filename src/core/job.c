@@ -122,10 +122,14 @@ static int flush(struct pb_job *j)
 		if (!rc)
 			continue;
 		/* its last ack may have landed just before it closed: give
-		 * up only if we still wait on that same peer */
+		 * up on that peer only if we still wait on it, and go on
+		 * draining the others */
 		int dead = dest;
-		if (!pb_tx_drained(j, &err, &dest) && dest == dead)
-			return rc;
+		if (!pb_tx_drained(j, &err, &dest) && dest == dead) {
+			j->tx_rank[dead]->error = rc;
+			if (!err)
+				err = rc;
+		}
 	}
 	return err;
 }
@@ -140,12 +144,18 @@ int pb_close(pb_job *j)
 	 * every rank has also finished the first barrier, so no one will
 	 * attach a segment again and the names can go (invariant 8). */
 	rc = pb_barrier_ctx(j);
+	/* flush even when the barrier failed: removing a data segment whose
+	 * messages a live receiver has not attached yet would lose them.
+	 * flush ends for every pair: drained, or its peer dead, closed or
+	 * refusing us. */
+	int fl = flush(j);
 	if (!rc)
-		rc = flush(j);
+		rc = fl;
 	if (!rc)
 		rc = pb_barrier_ctx(j);
+	fl = flush(j);
 	if (!rc)
-		rc = flush(j);
+		rc = fl;
 	release(j, 1);
 	/* keep a small tombstone so a later call says PB_ECLOSED instead
 	 * of touching freed memory */

@@ -333,9 +333,11 @@ int pb_tx_drained(struct pb_job *j, int *err, int *waiting_on)
 		struct pb_txring *r = j->tx_rank[d];
 		if (!r || r->acked + 1 == r->next_seq)
 			continue;
-		if (ring_reclaim(j, r) < 0) {
-			*err = r->error;
-			return 1;
+		/* a broken pair will never drain: note it, look at the rest */
+		if (r->error || ring_reclaim(j, r) < 0) {
+			if (!*err)
+				*err = r->error;
+			continue;
 		}
 		if (r->acked + 1 != r->next_seq) {
 			*waiting_on = d;
