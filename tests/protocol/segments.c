@@ -112,6 +112,8 @@ int main(void)
 		if (count("d") != 1 || count("a") != 1)
 			show();
 		CHECK(count("d") == 1 && count("a") == 1);
+		/* only now may rank 2 answer (same connection: no object) */
+		CHECK(pb_send(job, 2, 8, "", 0) == 0);
 		/* wait for rank 2's answer (it checked its side) */
 		CHECK(pb_recv(job, 2, 2, b, sizeof(b), NULL) == 0);
 		/* c39: now each node of the pair has an ack segment */
@@ -134,17 +136,17 @@ int main(void)
 		 * node 1) */
 		struct pb_aseg_hdr *a = map("a0-1", &sz);
 		CHECK(a->m == 2 && a->n == 2 && sz == 64 + 2 * 2 * 64);
-		/* c32, c33, c38: ranks 2 and 3 wrote what they consumed into
+		/* c32, c33, c38: ranks 2 and 3 wrote how many they consumed into
 		 * my section, block = their index on node 1; rank 1's
 		 * section stays untouched */
 		struct pb_ack_block *k0 = pb_aseg_block(a, 2, 0, 0);
 		struct pb_ack_block *k1 = pb_aseg_block(a, 2, 0, 1);
 		for (int i = 0; i < 2000000 &&
-				(atomic_load(&k0->consumed) < 1 ||
+				(atomic_load(&k0->consumed) < 2 ||
 				 atomic_load(&k1->consumed) < 1);
 		     i++)
 			usleep(1);
-		CHECK(atomic_load(&k0->consumed) == 1); /* rank 2: tag 1 */
+		CHECK(atomic_load(&k0->consumed) == 2); /* rank 2: tags 1, 8 */
 		CHECK(atomic_load(&k1->consumed) == 1); /* rank 3: tag 3 */
 		CHECK(atomic_load(&pb_aseg_block(a, 2, 1, 0)->consumed) == 0);
 		CHECK(atomic_load(&pb_aseg_block(a, 2, 1, 1)->consumed) == 0);
@@ -158,6 +160,7 @@ int main(void)
 		/* c35: the ack segment I answer into exists; c40: receiving
 		 * created no data segment of mine */
 		CHECK(exists("a0-1") && count("d2-") == 0);
+		CHECK(pb_recv(job, 0, 8, NULL, 0, NULL) == 0);
 		CHECK(pb_send(job, 0, 2, "r", 1) == 0);
 	} else if (me == 3) {
 		CHECK(pb_recv(job, 0, 3, b, sizeof(b), NULL) == 0);
