@@ -19,9 +19,24 @@
 
 #define container_of(p, T, m) ((T *)((char *)(p) - offsetof(T, m)))
 
-/* Take in the receiver's acknowledgment and return the pool blocks of
- * every indicator it covers (c16, c17); the receiver's block count drops
- * with them (c18) and at zero it leaves the receiver list (c20). */
+/* Return the pool blocks of every indicator up to seq c (c16, c17); the
+ * receiver's block count drops with them (c18) and at zero it leaves the
+ * receiver list (c20). */
+static void release_upto(struct pb_job *j, struct pb_txring *r, uint64_t c)
+{
+	uint32_t mask = r->conn->l.slots - 1;
+	for (uint64_t s = r->acked + 1; s <= c; s++) {
+		struct pb_held *h = &r->held[(s - 1) & mask];
+		if (!h->nblocks)
+			continue;
+		pb_pool_free(&r->conn->pool, h->block, h->nblocks);
+		pb_rlist_released(&j->rlist, &r->rl, h->nblocks);
+		h->nblocks = 0;
+	}
+	r->acked = c;
+}
+
+/* Take in the receiver's acknowledgment and release what it covers. */
 static int ring_reclaim(struct pb_job *j, struct pb_txring *r)
 {
 	/* acquire: pairs with the receiver's release store after it copied
@@ -35,16 +50,7 @@ static int ring_reclaim(struct pb_job *j, struct pb_txring *r)
 		r->error = PB_ECORRUPT;
 		return PB_ECORRUPT;
 	}
-	uint32_t mask = r->conn->l.slots - 1;
-	for (uint64_t s = r->acked + 1; s <= c; s++) {
-		struct pb_held *h = &r->held[(s - 1) & mask];
-		if (!h->nblocks)
-			continue;
-		pb_pool_free(&r->conn->pool, h->block, h->nblocks);
-		pb_rlist_released(&j->rlist, &r->rl, h->nblocks);
-		h->nblocks = 0;
-	}
-	r->acked = c;
+	release_upto(j, r, c);
 	return 1;
 }
 
@@ -69,18 +75,9 @@ int pb_tx_reap_dead(struct pb_job *j, double since)
 		if (pb_peer_alive(j, it->rank, since))
 			continue;
 		struct pb_txring *r = container_of(it, struct pb_txring, rl);
-		uint32_t mask = r->conn->l.slots - 1;
 		/* nobody reads these any more: the blocks are free again
 		 * (invariant 5 holds: a dead reader cannot be overtaken) */
-		for (uint64_t s = r->acked + 1; s < r->next_seq; s++) {
-			struct pb_held *h = &r->held[(s - 1) & mask];
-			if (!h->nblocks)
-				continue;
-			pb_pool_free(&r->conn->pool, h->block, h->nblocks);
-			h->nblocks = 0;
-		}
-		pb_rlist_released(&j->rlist, it, it->blocks);
-		r->acked = r->next_seq - 1;
+		release_upto(j, r, r->next_seq - 1);
 		r->error = PB_EPEER;
 		reaped++;
 	}
