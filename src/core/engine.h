@@ -120,6 +120,7 @@ struct pb_rxconn {
 	struct pb_msg *cur;        /* message whose pieces are arriving */
 	int error;                 /* sticky: PB_ECORRUPT */
 	int refused;               /* the sender was told (poisoned ack) */
+	int no_cma;                /* we told the sender we cannot read it */
 };
 
 enum pb_req_kind { PB_REQ_SEND = 1, PB_REQ_RECV = 2 };
@@ -205,6 +206,7 @@ int pb_rx_poll(struct pb_job *j);
  * its next look at the ack block fails with PB_ECORRUPT instead of
  * waiting forever for acknowledgments. */
 void pb_rx_refuse(struct pb_job *j, struct pb_rxconn *x);
+void pb_rx_reassert(struct pb_job *j);
 
 /* match.c */
 struct pb_recvop *pb_match_posted(struct pb_job *j, int source,

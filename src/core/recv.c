@@ -161,7 +161,9 @@ static int take_cma(struct pb_job *j, struct pb_rxconn *x,
 	}
 	if (rc == PB_EPERM) {
 		atomic_store_explicit(&x->ack->no_cma, 1, memory_order_relaxed);
+		x->no_cma = 1;
 		if (!m && !(m = pb_msg_new(j))) {
+			x->no_cma = 0;
 			atomic_store_explicit(&x->ack->no_cma, 0,
 					      memory_order_relaxed);
 			if (rop)
@@ -250,6 +252,34 @@ void pb_rx_refuse(struct pb_job *j, struct pb_rxconn *x)
 	pb_publish64(&x->ack->consumed, UINT64_MAX);
 	if (j->sleepy && x->peer)
 		pb_bell_ring(x->peer);
+}
+
+/* Publish again what this rank already told its senders. Only the
+ * receiver writes its ack blocks, but a stray or hostile store need not
+ * respect that: a consumed count set back to a smaller plausible value
+ * would leave the sender waiting for room we gave back long ago while we
+ * wait for its messages, both alive, forever. Called from the idle path
+ * only (at most every 0.1 s of fruitless waiting), so the hot path pays
+ * nothing. The same value stored again changes nothing for an honest
+ * sender; one that had seen a larger forged value now sees the count go
+ * back and fails with PB_ECORRUPT instead of hanging. release: as for
+ * the first store of this value, our reads of what it covers are done. */
+void pb_rx_reassert(struct pb_job *j)
+{
+	for (int i = 0; i < j->nrx; i++) {
+		struct pb_rxconn *x = j->rx[i];
+		if (!x->ack)
+			continue;
+		uint64_t v = x->refused ? UINT64_MAX : x->published;
+		if (x->no_cma)
+			atomic_store_explicit(&x->ack->no_cma, 1,
+					      memory_order_relaxed);
+		if (pb_observe64(&x->ack->consumed) == v)
+			continue;
+		pb_publish64(&x->ack->consumed, v);
+		if (j->sleepy && x->peer)
+			pb_bell_ring(x->peer);
+	}
 }
 
 int pb_rx_poll(struct pb_job *j)

@@ -107,6 +107,8 @@ check:;
 	if (t < w->next_check)
 		return 0;
 	w->next_check = t + 0.1;
+	/* a sender may be waiting on acks we gave (see pb_rx_reassert) */
+	pb_rx_reassert(j);
 	/* our launcher died: the job is over. Asked of the launcher itself,
 	 * not of getppid(): a rank may run under a wrapper (sh -c, perf) */
 	if (j->boot.launcher && kill(j->boot.launcher, 0) != 0 &&
