@@ -65,12 +65,19 @@ static int shm_dir_from_env(struct pb_boot *b)
 	return 0;
 }
 
+static int is_set(const char *var)
+{
+	const char *v = getenv(var);
+	return v && *v;
+}
+
 static int singleton(struct pb_boot *b)
 {
 	b->name = "singleton";
 	b->rank = 0;
 	b->size = 1;
 	b->nnodes = 1;
+	b->one_host = 1;
 	b->node_of = calloc(1, sizeof(int));
 	if (!b->node_of)
 		return PB_ENOMEM;
@@ -149,17 +156,15 @@ static int pbrun_env(struct pb_boot *b, const char *id)
 	} else if ((rc = pb_boot_parse_node_map(b, map, "PB_NODE_MAP"))) {
 		return rc;
 	}
+	/* emulated nodes share this host, unless pbrun put each in a
+	 * network namespace of its own to stand for a host */
+	b->one_host = !is_set("PB_NETNS");
 	int pid;
 	if (parse_int(getenv("PB_LAUNCHER_PID"), 1, 1 << 30, &pid) == 0)
 		b->launcher = pid;
 	return 0;
 }
 
-static int is_set(const char *var)
-{
-	const char *v = getenv(var);
-	return v && *v;
-}
 
 /* A PMIx launcher (mpirun, srun --mpi=pmix) exports these to every
  * process it starts. */
@@ -194,6 +199,9 @@ int pb_boot_init(struct pb_boot *b)
 
 void pb_boot_fini(struct pb_boot *b)
 {
+	if (b->put_path[0])
+		unlink(b->put_path);
+	b->put_path[0] = 0;
 	if (b->finish)
 		b->finish(b);
 	b->finish = NULL;

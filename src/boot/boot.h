@@ -17,6 +17,17 @@ struct pb_boot {
 	char job_id[65];     /* hex, unguessable: names the shared objects */
 	char shm_dir[PATH_MAX];
 	pid_t launcher;      /* pbrun's pid, 0 if none */
+	int one_host;        /* every node shares this host's memory (pbrun's
+				emulated nodes without --netns) */
+	/* a bootstrap with its own key-value store (PMIx) sets these; the
+	 * others publish through files in shm_dir */
+	int (*put)(struct pb_boot *b, const char *key, const void *val,
+		   size_t len);
+	int (*get)(struct pb_boot *b, int rank, const char *key, void *val,
+		   size_t *len);
+	int (*fence)(struct pb_boot *b);
+	char nspace[256];    /* PMIx namespace */
+	char put_path[PATH_MAX]; /* the file our put made, removed at fini */
 	/* set by a bootstrap that holds something until pb_boot_fini (the
 	 * PMIx connection); NULL otherwise */
 	void (*finish)(struct pb_boot *b);
@@ -31,6 +42,17 @@ struct pb_boot {
  * inconsistent. Call pb_boot_fini after a failure too. */
 int pb_boot_init(struct pb_boot *b);
 void pb_boot_fini(struct pb_boot *b);
+
+/* Small values ranks publish for one another (the ofi medium's endpoint
+ * address). put: once per key and rank. fence: collective, after every
+ * rank's put; then get finds every rank's value. get: 0 and *len set, or
+ * PB_EAGAIN while rank has not published key yet (a caller keeps asking,
+ * with its own liveness check), PB_ERANGE when it does not fit. */
+int pb_boot_put(struct pb_boot *b, const char *key, const void *val,
+		size_t len);
+int pb_boot_fence(struct pb_boot *b);
+int pb_boot_get(struct pb_boot *b, int rank, const char *key, void *val,
+		size_t *len);
 
 /* ---- shared by the bootstraps of src/boot only -------------------------- */
 

@@ -327,6 +327,60 @@ static int fetch_plan(struct pb_boot *b, const char *nspace)
 	return rc;
 }
 
+/* ---- key-value store for the medium (boot.h: put / fence / get) -------- */
+
+static void pb_key(char *out, size_t n, const char *key)
+{
+	snprintf(out, n, "pb.kv.%s", key);
+}
+
+static int kv_put(struct pb_boot *b, const char *key, const void *val,
+		  size_t len)
+{
+	char k[PMIX_MAX_KEYLEN + 1];
+	pmix_value_t v;
+	(void)b;
+	pb_key(k, sizeof(k), key);
+	PMIX_VALUE_CONSTRUCT(&v);
+	v.type = PMIX_BYTE_OBJECT;
+	v.data.bo.bytes = (char *)val; /* Put copies it */
+	v.data.bo.size = len;
+	pmix_status_t st = PMIx_Put(PMIX_GLOBAL, k, &v);
+	if (st == PMIX_SUCCESS)
+		st = PMIx_Commit();
+	return st == PMIX_SUCCESS ? 0 : pmix_fail("PMIx_Put", st);
+}
+
+static int kv_fence(struct pb_boot *b)
+{
+	return fence_all(b->nspace);
+}
+
+static int kv_get(struct pb_boot *b, int rank, const char *key, void *val,
+		  size_t *len)
+{
+	char k[PMIX_MAX_KEYLEN + 1];
+	pmix_proc_t p;
+	pmix_value_t *v = NULL;
+	pb_key(k, sizeof(k), key);
+	PMIX_PROC_LOAD(&p, b->nspace, (pmix_rank_t)rank);
+	/* after the fence every rank's value is in our local store */
+	pmix_status_t st = get_now(&p, k, PMIX_IMMEDIATE, &v);
+	if (st != PMIX_SUCCESS)
+		return pmix_fail("PMIx_Get of a peer's address", st);
+	int rc = 0;
+	if (v->type != PMIX_BYTE_OBJECT)
+		rc = pb_boot_bad("a peer published something else", key);
+	else if (v->data.bo.size > *len)
+		rc = PB_ERANGE;
+	else {
+		memcpy(val, v->data.bo.bytes, v->data.bo.size);
+		*len = v->data.bo.size;
+	}
+	PMIX_VALUE_RELEASE(v);
+	return rc;
+}
+
 int pb_boot_pmix(struct pb_boot *b)
 {
 	pmix_proc_t me;
@@ -344,6 +398,11 @@ int pb_boot_pmix(struct pb_boot *b)
 		return PB_EBOOT;
 	}
 	b->finish = pmix_finish;
+	b->put = kv_put;
+	b->get = kv_get;
+	b->fence = kv_fence;
+	b->one_host = 0; /* nodes are hosts: what they share is the network */
+	snprintf(b->nspace, sizeof(b->nspace), "%s", me.nspace);
 	if ((rc = job_size(&me, &b->size)))
 		return rc;
 	if (me.rank >= (pmix_rank_t)b->size)

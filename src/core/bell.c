@@ -12,6 +12,8 @@
 
 void pb_bell_ring(struct pb_dir_entry *e)
 {
+	if (!e)
+		return; /* a peer on another host: it naps instead (wait.c) */
 	atomic_thread_fence(memory_order_seq_cst);
 	if (!atomic_load_explicit(&e->sleeping, memory_order_seq_cst))
 		return;

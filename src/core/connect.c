@@ -14,10 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/connect.h"
 #include "core/engine.h"
 #include "core/ordering.h"
 
-static void name_dseg(char *b, size_t n, int sender, int node)
+void pb_conn_name_dseg(char *b, size_t n, int sender, int node)
 {
 	snprintf(b, n, "d%d-n%d", sender, node);
 }
@@ -54,8 +55,7 @@ static int init_dir(void *base, uint64_t size, void *arg)
 	return 0;
 }
 
-/* Create name or, when someone else published it first, attach it. */
-static int ensure(struct pb_job *j, const char *name, uint64_t size,
+int pb_conn_ensure(struct pb_job *j, const char *name, uint64_t size,
 		  pb_region_init_fn init, void *arg, struct pb_region **out)
 {
 	int rc = j->med.ops->create(&j->med, name, size, init, arg, out);
@@ -64,8 +64,7 @@ static int ensure(struct pb_job *j, const char *name, uint64_t size,
 	return j->med.ops->attach(&j->med, name, out);
 }
 
-/* Ack segment (node_a, node_b): on node_a, written by node_b's ranks. */
-static int aseg_get(struct pb_job *j, int node_a, int node_b,
+int pb_conn_aseg_get(struct pb_job *j, int node_a, int node_b,
 		    struct pb_region **out)
 {
 	char name[64];
@@ -74,7 +73,7 @@ static int aseg_get(struct pb_job *j, int node_a, int node_b,
 			 (uint32_t)j->nlocal[node_b]};
 	uint64_t size = pb_aseg_size(g.c, g.d);
 	name_aseg(name, sizeof(name), node_a, node_b);
-	int rc = ensure(j, name, size, init_aseg, &g, out);
+	int rc = pb_conn_ensure(j, name, size, init_aseg, &g, out);
 	if (rc)
 		return rc;
 	if (pb_aseg_check((*out)->base, (*out)->size, g.a, g.b, g.c, g.d)) {
@@ -94,7 +93,7 @@ static int dir_get(struct pb_job *j, int node)
 	struct geom g = {(uint32_t)node, (uint32_t)j->nlocal[node],
 			 (uint32_t)j->size, 0};
 	name_dir(name, sizeof(name), node);
-	int rc = ensure(j, name, pb_dir_size(g.b, g.c), init_dir, &g, &r);
+	int rc = pb_conn_ensure(j, name, pb_dir_size(g.b, g.c), init_dir, &g, &r);
 	if (rc)
 		return rc;
 	if (pb_dir_check(r->base, r->size, g.a, g.b, g.c)) {
@@ -143,14 +142,9 @@ int pb_conn_init(struct pb_job *j)
 
 /* ---- sender side ---------------------------------------------------------- */
 
-struct dseg_init {
-	const struct pb_dseg_layout *l;
-	uint32_t sender, node;
-};
-
-static int init_dseg(void *base, uint64_t size, void *arg)
+int pb_conn_init_dseg(void *base, uint64_t size, void *arg)
 {
-	struct dseg_init *d = arg;
+	struct pb_dseg_init *d = arg;
 	(void)size;
 	/* tmpfs pages are zero: every slot's seq starts at 0, which no
 	 * indicator uses (seqs start at 1) */
@@ -176,11 +170,19 @@ static int txconn_get(struct pb_job *j, int node, struct pb_txconn **out)
 			  j->par.pool_size, j->par.cycle_size);
 	if (rc)
 		goto fail;
+	if (j->rma && node != j->node) {
+		/* B is another host: its receivers make the segment there
+		 * when asked (connect_rma.c) */
+		c->remote = 1;
+		if ((rc = pb_rtx_conn_init(j, c)))
+			goto fail;
+		goto ready;
+	}
 	/* c31: is there a data segment for me on B? Only I create it, so a
 	 * name already taken means a stale or foreign object: refuse. */
-	struct dseg_init di = {&c->l, (uint32_t)j->rank, (uint32_t)node};
-	name_dseg(name, sizeof(name), j->rank, node);
-	rc = j->med.ops->create(&j->med, name, c->l.total_size, init_dseg, &di,
+	struct pb_dseg_init di = {&c->l, (uint32_t)j->rank, (uint32_t)node};
+	pb_conn_name_dseg(name, sizeof(name), j->rank, node);
+	rc = j->med.ops->create(&j->med, name, c->l.total_size, pb_conn_init_dseg, &di,
 				&c->seg);
 	if (rc == PB_EAGAIN)
 		rc = PB_EPERM;
@@ -188,12 +190,13 @@ static int txconn_get(struct pb_job *j, int node, struct pb_txconn **out)
 		goto fail;
 	c->base = c->seg->base;
 	/* c31: and is there an ack segment on my node for B's answers? */
-	if ((rc = aseg_get(j, j->node, node, &c->aseg)))
+	if ((rc = pb_conn_aseg_get(j, j->node, node, &c->aseg)))
 		goto fail_seg;
 	if ((rc = pb_pool_init(&c->pool, c->l.nblocks)))
 		goto fail_aseg;
 	if ((rc = dir_get(j, node)))
 		goto fail_pool;
+ready:;
 	/* pieces of half the cycle size: two in flight pipeline the copies
 	 * of sender and receiver while the message holds at most one cycle */
 	uint64_t half = c->l.cycle_size / 2 / c->l.block_size * c->l.block_size;
@@ -242,6 +245,18 @@ int pb_txring_get(struct pb_job *j, int dest, struct pb_txring **out)
 	 * (c37) */
 	r->ack = pb_aseg_block(c->aseg->base, (uint32_t)j->nlocal[node],
 			       (uint32_t)j->local[j->rank], r->ring);
+	if (c->remote) {
+		/* kept even if the handshake fails: its error then answers
+		 * every later send to dest at once */
+		j->tx_rank[dest] = r;
+		if ((rc = pb_rtx_connect(j, r, dest))) {
+			if (!r->error)
+				r->error = rc;
+			return rc;
+		}
+		*out = r;
+		return 0;
+	}
 	/* announce: flag first, then gen with release, so a receiver that
 	 * sees the new gen (acquire) also sees the flag and, through the
 	 * link() that published it, the formatted segment */
@@ -265,7 +280,7 @@ static int rx_attach(struct pb_job *j, int s)
 	if (!x)
 		return PB_ENOMEM;
 	x->sender = s;
-	name_dseg(name, sizeof(name), s, j->node);
+	pb_conn_name_dseg(name, sizeof(name), s, j->node);
 	rc = j->med.ops->attach(&j->med, name, &x->seg);
 	if (rc == PB_EAGAIN)
 		rc = PB_ECORRUPT; /* announced but absent: a lie */
@@ -277,7 +292,7 @@ static int rx_attach(struct pb_job *j, int s)
 		goto fail_seg;
 	/* c35: the ack segment may not exist yet if I answer first */
 	if (!j->aseg_in[snode] &&
-	    (rc = aseg_get(j, snode, j->node, &j->aseg_in[snode])))
+	    (rc = pb_conn_aseg_get(j, snode, j->node, &j->aseg_in[snode])))
 		goto fail_seg;
 	x->base = x->seg->base;
 	x->pool = x->base + x->l.pool_off;
@@ -307,7 +322,7 @@ fail:
 	 * fail instead of waiting, and tell it through its ack block. */
 	x->error = rc;
 	if (j->aseg_in[snode] ||
-	    aseg_get(j, snode, j->node, &j->aseg_in[snode]) == 0) {
+	    pb_conn_aseg_get(j, snode, j->node, &j->aseg_in[snode]) == 0) {
 		x->ack = pb_aseg_block(j->aseg_in[snode]->base,
 				       (uint32_t)j->nlocal[j->node],
 				       (uint32_t)j->local[s],
@@ -348,6 +363,10 @@ void pb_conn_fini(struct pb_job *j, int unlink_shared)
 {
 	char name[64];
 	const struct pb_medium_ops *ops = j->med.ops;
+	/* our last writes (acks, messages) leave before what they are
+	 * written from is deregistered */
+	if (j->rma)
+		pb_rma_flush(j->rma);
 	if (j->my_entry)
 		atomic_store_explicit(&j->my_entry->state, PB_RANK_CLOSED,
 				      memory_order_release);
@@ -357,6 +376,8 @@ void pb_conn_fini(struct pb_job *j, int unlink_shared)
 		 * there; one matched or orphaned is only ours */
 		if (x->cur && (x->cur->rop || x->cur->orphan))
 			free(x->cur);
+		if (x->remote)
+			pb_rrx_fini(j, x, unlink_shared);
 		ops->detach(&j->med, x->seg);
 		free(x);
 	}
@@ -370,6 +391,12 @@ void pb_conn_fini(struct pb_job *j, int unlink_shared)
 		struct pb_txconn *c = j->tx_node[n];
 		if (!c)
 			continue;
+		if (c->remote) {
+			/* the segment lives on B: its receivers remove it */
+			pb_rtx_conn_fini(j, c);
+			free(c);
+			continue;
+		}
 		ops->detach(&j->med, c->seg);
 		ops->detach(&j->med, c->aseg);
 		pb_pool_fini(&c->pool);
@@ -377,7 +404,7 @@ void pb_conn_fini(struct pb_job *j, int unlink_shared)
 		/* mine alone: every receiver that will ever map it already
 		 * has (all my messages were acknowledged) */
 		if (unlink_shared) {
-			name_dseg(name, sizeof(name), j->rank, n);
+			pb_conn_name_dseg(name, sizeof(name), j->rank, n);
 			ops->unlink(&j->med, name);
 		}
 	}

@@ -23,6 +23,7 @@
 #include "core/pool.h"
 #include "core/rlist.h"
 #include "medium/medium.h"
+#include "medium/rma.h"
 
 /* Matching contexts: a user channel c travels as ctx c; the library's own
  * traffic uses a context no channel can name, so it never meets a user
@@ -56,6 +57,13 @@ struct pb_txconn {
 	struct pb_pool pool;       /* which blocks of it are in use */
 	struct pb_region *aseg;    /* ack segment (my node, B) */
 	uint32_t piece;            /* bytes per piece beyond the cycle size */
+	/* B is another host (ofi): base is a private copy of the segment,
+	 * the source of the RMA writes that fill the real one on B, and
+	 * reused only when acks prove those writes landed */
+	int remote;
+	struct pb_rma_reg *shadow_reg;
+	struct pb_rma_reg *aseg_reg; /* receivers of B write acks through it */
+	struct pb_rkey aseg_rk;
 };
 
 struct pb_txring {
@@ -72,6 +80,9 @@ struct pb_txring {
 	int pend_linked;
 	int no_cma;                /* the receiver cannot read our memory */
 	int error;                 /* sticky: corrupt ack */
+	/* remote only: the receiver's registration of the segment on B */
+	struct pb_rkey rk;
+	int connected;             /* its answer to our request arrived */
 };
 
 /* A message that arrived (or is arriving) and was not matched when its
@@ -121,6 +132,14 @@ struct pb_rxconn {
 	int error;                 /* sticky: PB_ECORRUPT */
 	int refused;               /* the sender was told (poisoned ack) */
 	int no_cma;                /* we told the sender we cannot read it */
+	/* the sender is on another host (ofi): ack is a private copy of my
+	 * ack block, sent with an RMA write to ack_rk + ack_off */
+	int remote;
+	struct pb_rma_reg *seg_reg; /* my mapping, the target of its writes */
+	struct pb_rkey seg_rk;
+	struct pb_rkey ack_rk;
+	uint64_t ack_off;
+	uint32_t odd;              /* polls in a row that saw a torn seq */
 };
 
 enum pb_req_kind { PB_REQ_SEND = 1, PB_REQ_RECV = 2 };
@@ -169,6 +188,11 @@ struct pb_job {
 	struct pb_recvop *posted_head, *posted_tail;
 	struct pb_msg *unexp_head, *unexp_tail;
 
+	/* between hosts (ofi): NULL when every pair goes through shm */
+	struct pb_rma *rma;
+	uint8_t *ack_shadow;         /* [size] ack blocks I send from */
+	struct pb_rma_reg *ack_shadow_reg;
+
 	int error;                   /* first corruption met, reported once */
 	struct pb_req *req_free;     /* recycled requests: no malloc per isend */
 	struct pb_msg *msg_free;     /* recycled arrival records */
@@ -179,6 +203,18 @@ int pb_conn_init(struct pb_job *j);
 void pb_conn_fini(struct pb_job *j, int unlink_shared);
 int pb_txring_get(struct pb_job *j, int dest, struct pb_txring **out);
 int pb_dir_poll(struct pb_job *j);
+/* Is rank on another host, reached through the rma medium? */
+static inline int pb_remote(const struct pb_job *j, int rank)
+{
+	return j->rma && j->boot.node_of[rank] != j->node;
+}
+/* Open the rma medium when pairs between nodes need it (job.c calls it
+ * after pb_conn_init); close it last. */
+int pb_conn_rma_open(struct pb_job *j);
+void pb_conn_rma_close(struct pb_job *j);
+/* Drive the rma medium: peers' writes land, connection requests and
+ * answers are handled. */
+int pb_conn_rma_poll(struct pb_job *j);
 struct pb_dir_entry *pb_dir_entry_of(struct pb_job *j, int rank);
 
 /* send.c */
@@ -207,6 +243,8 @@ int pb_rx_poll(struct pb_job *j);
  * waiting forever for acknowledgments. */
 void pb_rx_refuse(struct pb_job *j, struct pb_rxconn *x);
 void pb_rx_reassert(struct pb_job *j);
+/* Tell x's sender that everything up to v was consumed (c39). */
+void pb_rx_ack(struct pb_job *j, struct pb_rxconn *x, uint64_t v);
 
 /* match.c */
 struct pb_recvop *pb_match_posted(struct pb_job *j, int source,

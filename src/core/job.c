@@ -49,6 +49,7 @@ static int topology(struct pb_job *j)
 static void release(struct pb_job *j, int unlink_shared)
 {
 	pb_conn_fini(j, unlink_shared);
+	pb_conn_rma_close(j);
 	while (j->req_free) {
 		struct pb_req *r = j->req_free;
 		j->req_free = r->next_free;
@@ -98,6 +99,8 @@ int pb_open(pb_job **out)
 		goto fail;
 	j->magic = PB_JOB_MAGIC;
 	if ((rc = pb_conn_init(j)))
+		goto fail;
+	if ((rc = pb_conn_rma_open(j)))
 		goto fail;
 	*out = j;
 	return 0;

@@ -130,9 +130,27 @@ struct pb_ack_block {
 	 * the sender's acquire of consumed also shows it */
 	_Atomic uint32_t no_cma;
 	uint32_t rsvd;
-	uint64_t pad[6];
+	/* between hosts only: pb_ack_check(consumed), written by the same
+	 * RMA write. A provider may place a write's bytes in any order, so a
+	 * sender that finds the two disagree saw a write half placed and
+	 * looks again; within a host the release store is whole and this
+	 * stays 0, unread */
+	uint64_t check;
+	uint64_t pad[5];
 };
 static_assert(sizeof(struct pb_ack_block) == PB_CACHELINE, "ack block");
+/* Bytes of an ack block an RMA ack writes: consumed, no_cma, check. */
+#define PB_ACK_WIRE 24
+
+static inline uint64_t pb_ack_check(uint64_t v)
+{
+	/* a bijective mix: a value torn between two writes matches the
+	 * torn check of the same write only by a 2^-64 accident */
+	v ^= 0x706f7374626f78ull;
+	v = (v ^ (v >> 30)) * 0xbf58476d1ce4e5b9ull;
+	v = (v ^ (v >> 27)) * 0x94d049bb133111ebull;
+	return v ^ (v >> 31);
+}
 
 /* ---- node directory ---------------------------------------------------- */
 

@@ -140,6 +140,19 @@ int pb_params_load(struct pb_params *p, char *err, size_t errlen)
 			   err, errlen)))
 		return rc;
 	p->cma_min = v;
+	const char *md = getenv("PB_MEDIUM");
+	if (!md || !*md || !strcmp(md, "auto"))
+		p->medium = PB_MEDIUM_AUTO;
+	else if (!strcmp(md, "shm"))
+		p->medium = PB_MEDIUM_SHM;
+	else if (!strcmp(md, "ofi"))
+		p->medium = PB_MEDIUM_OFI;
+	else {
+		snprintf(err, errlen,
+			 "PB_MEDIUM=\"%s\" is not valid: expected auto, shm or "
+			 "ofi", md);
+		return PB_EPARAM;
+	}
 	const char *t = getenv("PB_PEER_TIMEOUT");
 	p->peer_timeout = PB_DEF_PEER_TIMEOUT;
 	if (t && *t) {

@@ -21,7 +21,13 @@ struct pb_params {
 	double peer_timeout;   /* PB_PEER_TIMEOUT: seconds */
 	int cma;               /* PB_CMA: off | on | fallback */
 	uint64_t cma_min;      /* PB_CMA_MIN: smallest message read in place */
+	int medium;            /* PB_MEDIUM: auto | shm | ofi, between nodes */
 };
+
+/* What carries a pair on different nodes: auto takes shm when the
+ * bootstrap says all nodes share one host (pbrun's emulated nodes), ofi
+ * otherwise. Within a node it is always shm. */
+enum pb_medium_mode { PB_MEDIUM_AUTO, PB_MEDIUM_SHM, PB_MEDIUM_OFI };
 
 enum pb_cma_mode { PB_CMA_OFF, PB_CMA_ON, PB_CMA_FALLBACK };
 

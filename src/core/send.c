@@ -45,6 +45,11 @@ static int ring_reclaim(struct pb_job *j, struct pb_txring *r)
 	uint64_t c = pb_observe64(&r->ack->consumed);
 	if (c == r->acked)
 		return 0;
+	/* between hosts: a value whose check word disagrees is an RMA write
+	 * half placed, to be read again (layout.h); relaxed: the acquire
+	 * above orders it */
+	if (r->conn->remote && r->ack->check != pb_ack_check(c))
+		return 0;
 	if (c < r->acked || c >= r->next_seq) {
 		/* an ack for something never sent, or one that goes back */
 		r->error = PB_ECORRUPT;
@@ -94,6 +99,37 @@ static uint64_t op_in_flight(const struct pb_txring *r,
 	for (uint64_t s = from; s < r->next_seq; s++)
 		blocks += r->held[(s - 1) & mask].nblocks;
 	return blocks * r->conn->l.block_size;
+}
+
+/* Between hosts: carry what was just written into the private copy of
+ * the segment over to the real one on B. Pool bytes, then the slot past
+ * its seq word, then the seq word: the medium lands one peer's writes in
+ * issue order, so a receiver that sees the new seq sees all of it, as the
+ * release store gives within a host. */
+static int tx_remote(struct pb_job *j, struct pb_txring *r, uint8_t *slot,
+		     uint64_t pool_off, size_t pool_len)
+{
+	struct pb_txconn *c = r->conn;
+	const struct pb_slot_hdr *h = (const struct pb_slot_hdr *)slot;
+	size_t body = h->kind == PB_IND_INLINE ? h->len
+					       : sizeof(struct pb_slot_pool);
+	uint64_t off = (uint64_t)(slot - c->base);
+	const size_t seqw = sizeof(h->seq);
+	int dest = r->rl.rank, rc = 0;
+	if (pool_len)
+		rc = pb_rma_write(j->rma, dest, c->shadow_reg,
+				  c->base + pool_off, pool_len, &r->rk,
+				  pool_off);
+	if (!rc)
+		rc = pb_rma_write(j->rma, dest, c->shadow_reg, slot + seqw,
+				  PB_SLOT_BODY_OFF - seqw + body, &r->rk,
+				  off + seqw);
+	if (!rc)
+		rc = pb_rma_write(j->rma, dest, c->shadow_reg, slot, seqw,
+				  &r->rk, off);
+	if (rc)
+		r->error = rc;
+	return rc;
 }
 
 /* Is there a free slot? c8's first question. */
@@ -164,6 +200,8 @@ int pb_tx_push(struct pb_job *j, struct pb_txring *r, struct pb_sendop *op)
 			pb_ind_put_inline(slot, op->ctx, op->tag, op->buf,
 					  (uint32_t)op->len,
 					  (uint32_t)r->next_seq);
+			if (c->remote && tx_remote(j, r, slot, 0, 0))
+				return r->error;
 			r->held[(r->next_seq - 1) & (l->slots - 1)].nblocks = 0;
 			r->next_seq++;
 			if (j->sleepy)
@@ -199,12 +237,16 @@ int pb_tx_push(struct pb_job *j, struct pb_txring *r, struct pb_sendop *op)
 			if (blk < 0)
 				return 0;
 		}
-		memcpy(c->base + l->pool_off + (uint64_t)blk * l->block_size,
-		       op->buf + op->off, chunk);
+		uint64_t poff = l->pool_off + (uint64_t)blk * l->block_size;
+		memcpy(c->base + poff, op->buf + op->off, chunk);
 		uint8_t kind = op->started ? PB_IND_PIECE : PB_IND_POOL;
 		pb_ind_put_pool(slot, kind, op->ctx, op->tag, (uint32_t)chunk,
 				op->started ? 0 : op->len, (uint32_t)blk, nblk,
 				(uint32_t)r->next_seq);
+		if (c->remote && tx_remote(j, r, slot, poff, chunk)) {
+			pb_pool_free(&c->pool, (uint32_t)blk, nblk);
+			return r->error;
+		}
 		struct pb_held *h = &r->held[(r->next_seq - 1) & (l->slots - 1)];
 		h->block = (uint32_t)blk;
 		h->nblocks = nblk;

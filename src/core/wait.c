@@ -52,6 +52,18 @@ void pb_waiter_init(struct pb_waiter *w, int peer)
  * be taken for dead. */
 int pb_peer_alive(struct pb_job *j, int rank, double since)
 {
+	if (pb_remote(j, rank)) {
+		/* another host: its pid means nothing here and its
+		 * directory is not ours to map; the medium knows whether
+		 * it can still reach it (a refused or reset connection),
+		 * and one that never published its address gets the grace
+		 * of a rank that never opened */
+		int a = pb_rma_alive(j->rma, rank);
+		if (a == PB_EAGAIN)
+			return now() - since <
+			       PB_NEVER_OPENED_GRACE * j->par.peer_timeout;
+		return a == 1;
+	}
 	struct pb_dir_entry *e = pb_dir_entry_of(j, rank);
 	if (!e)
 		return 1; /* cannot tell: let the caller keep waiting */
@@ -88,8 +100,11 @@ int pb_waiter_idle(struct pb_job *j, struct pb_waiter *w)
 		/* block in the kernel until a peer rings: an idle rank stops
 		 * stealing the core an oversubscribed peer needs. The
 		 * timeout only bounds how late liveness checks run. */
-		if (pb_bell_sleep(j->my_entry, 100 * 1000 * 1000L, poll_once,
-				  j) != 0) {
+		/* peers on other hosts cannot ring our bell: with them we
+		 * nap a millisecond at a time instead of sleeping until rung
+		 * (docs/ofi.md) */
+		long ns = j->rma ? 1000 * 1000L : 100 * 1000 * 1000L;
+		if (pb_bell_sleep(j->my_entry, ns, poll_once, j) != 0) {
 			/* something moved (maybe what we wait for): let the
 			 * caller look before judging anyone dead */
 			w->idle = 0;
