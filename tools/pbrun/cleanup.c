@@ -9,7 +9,8 @@
  * whether a job is dead: the pid alone is not enough (pids are reused), so
  * the start time from /proc/<pid>/stat must match too, and a marker from
  * another pid namespace (a container sharing /dev/shm) cannot be judged at
- * all and is left alone.
+ * all and is left alone. The same record, on the bridge of a --netns job,
+ * tells netsweep.c whether that job's network is a leftover.
  */
 #include "pbrun.h"
 
@@ -105,14 +106,20 @@ static unsigned long long pid_namespace(void)
     return stat("/proc/self/ns/pid", &st) == 0 ? (unsigned long long)st.st_ino : 0;
 }
 
+int pbrun_launcher_record(char *buf, size_t size)
+{
+    return snprintf(buf, size, "%d %llu %llu", (int)getpid(), start_time(getpid()),
+                    pid_namespace());
+}
+
 int pbrun_marker_create(const char *dir, const char *id)
 {
     char path[PATH_MAX], name[64], text[96];
     marker_name(name, sizeof name, id);
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
         return -ENAMETOOLONG;
-    int len = snprintf(text, sizeof text, "%d %llu %llu\n", (int)getpid(), start_time(getpid()),
-                       pid_namespace());
+    int len = pbrun_launcher_record(text, sizeof text - 1);
+    text[len++] = '\n';
     /* O_EXCL: a fresh 128-bit id cannot collide, so an existing file means
      * something is badly wrong and we must not adopt it. */
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -126,27 +133,11 @@ int pbrun_marker_create(const char *dir, const char *id)
     return err;
 }
 
-enum launcher_state { LAUNCHER_ALIVE, LAUNCHER_DEAD, LAUNCHER_UNKNOWN, LAUNCHER_NO_MARKER };
-
-static enum launcher_state launcher_state(const char *dir, const char *id, int *pid_out)
+enum pbrun_launcher pbrun_launcher_judge(const char *text, int *pid_out)
 {
-    char path[PATH_MAX], name[64], text[96];
-    marker_name(name, sizeof name, id);
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    *pid_out = 0;
-
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? LAUNCHER_NO_MARKER : LAUNCHER_UNKNOWN;
-    ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
     int pid;
     unsigned long long started, ns;
-    /* Unreadable or half written (its launcher is writing it right now):
-     * not proof of death, so keep the job. */
-    if (n <= 0)
-        return LAUNCHER_UNKNOWN;
-    text[n] = '\0';
+    *pid_out = 0;
     if (sscanf(text, "%d %llu %llu", &pid, &started, &ns) != 3 || pid <= 0)
         return LAUNCHER_UNKNOWN;
     *pid_out = pid;
@@ -158,6 +149,26 @@ static enum launcher_state launcher_state(const char *dir, const char *id, int *
     if (started && now_started && started != now_started)
         return LAUNCHER_DEAD;   /* the pid now belongs to another process */
     return LAUNCHER_ALIVE;
+}
+
+static enum pbrun_launcher launcher_state(const char *dir, const char *id, int *pid_out)
+{
+    char path[PATH_MAX], name[64], text[96];
+    marker_name(name, sizeof name, id);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    *pid_out = 0;
+
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? LAUNCHER_NO_MARKER : LAUNCHER_UNKNOWN;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    /* Unreadable or half written (its launcher is writing it right now):
+     * not proof of death, so keep the job. */
+    if (n <= 0)
+        return LAUNCHER_UNKNOWN;
+    text[n] = '\0';
+    return pbrun_launcher_judge(text, pid_out);
 }
 
 static bool is_hex_id(const char *s)
@@ -228,7 +239,8 @@ int pbrun_cleanup_command(const struct pbrun_opts *o)
         if (launcher_state(dir, o->cleanup, &pid) == LAUNCHER_ALIVE)
             fprintf(stderr, "pbrun: warning: job %s still has a running launcher (pid %d)\n",
                     o->cleanup, pid);
-        return remove_and_report(dir, o->cleanup, "");
+        int rc = remove_and_report(dir, o->cleanup, "");
+        return rc | pbrun_netns_sweep(o);
     }
 
     char(*ids)[PBRUN_JOBID_LEN + 1] = NULL;
@@ -261,5 +273,7 @@ int pbrun_cleanup_command(const struct pbrun_opts *o)
     if (count == 0)
         printf("pbrun: no job files in %s\n", dir);
     free(ids);
-    return rc;
+    /* --netns networks are judged by their own record: they do not depend
+     * on which shm dir their job used. */
+    return rc | pbrun_netns_sweep(o);
 }

@@ -28,11 +28,12 @@ struct start_failure {
     int32_t step;       /* enum step */
 };
 
-enum step { STEP_EXEC, STEP_PGID, STEP_PDEATHSIG, STEP_PARENT_GONE, STEP_IO, STEP_ENV };
+enum step { STEP_EXEC, STEP_PGID, STEP_PDEATHSIG, STEP_PARENT_GONE, STEP_IO, STEP_ENV, STEP_NETNS };
 
 static const char *const step_names[] = {
     [STEP_EXEC] = "exec", [STEP_PGID] = "setpgid", [STEP_PDEATHSIG] = "prctl(PR_SET_PDEATHSIG)",
     [STEP_PARENT_GONE] = "pbrun exited", [STEP_IO] = "stdio", [STEP_ENV] = "setenv",
+    [STEP_NETNS] = "setns(CLONE_NEWNET)",
 };
 
 int pbrun_make_job_id(char id[PBRUN_JOBID_LEN + 1])
@@ -69,6 +70,8 @@ static int set_job_env(const struct pbrun_job *job)
         setenv("PB_SHM_DIR", o->shm_dir, 1) || set_env_int("PB_SIZE", o->nranks) ||
         set_env_int("PB_LAUNCHER_PID", getpid()))
         return -errno;
+    if (o->netns)
+        pbrun_netns_set_env();
     return 0;
 }
 
@@ -120,6 +123,8 @@ static _Noreturn void child(struct pbrun_job *job, int rank, int report_fd, pid_
         child_fail(report_fd, rank, STEP_ENV, errno);
     if (pbrun_bind_child(job->opts, rank) < 0)
         child_fail(report_fd, rank, STEP_ENV, errno);
+    if (job->ns_fds && pbrun_netns_child(job, rank) < 0)
+        child_fail(report_fd, rank, STEP_NETNS, errno);
     pbrun_signals_child(job);
 
     execvp(job->opts->argv[0], job->opts->argv);

@@ -8,9 +8,11 @@
  *  3. the reaper is forked before the ranks and before any rank pipe exists,
  *     so it holds neither rank output pipes (which would hide their EOF) nor
  *     anything a rank could inherit;
- *  4. the job's files are removed only once every rank has been reaped, and
- *     the reaper is dismissed only after that, so there is no moment in which
- *     nobody is responsible for the files.
+ *  4. with --netns, the network is made after the reaper exists (it removes
+ *     it if pbrun dies half way) and before the ranks, which enter it;
+ *  5. the job's network and files are removed only once every rank has been
+ *     reaped, and the reaper is dismissed only after that, so there is no
+ *     moment in which nobody is responsible for them.
  */
 #include "pbrun.h"
 
@@ -47,9 +49,17 @@ static int run_job(const struct pbrun_opts *o)
         return PBRUN_EXIT_INTERNAL;
     }
 
+    if (o->netns && pbrun_netns_setup(&job) < 0) {
+        pbrun_remove_job_files(o->shm_dir, job.id);
+        pbrun_reaper_stop(&job);
+        return PBRUN_EXIT_INTERNAL;
+    }
+
     pbrun_launch(&job);         /* failures here set job.ending and exit_code */
     pbrun_loop(&job);           /* returns once every started rank is reaped */
 
+    if (o->netns)
+        pbrun_netns_teardown(&job, true);
     pbrun_remove_job_files(o->shm_dir, job.id);
     pbrun_reaper_stop(&job);
     return job.exit_code;

@@ -45,8 +45,17 @@ static const char usage_text[] =
     "  --timeout SEC        end the job after SEC seconds (exit 124)\n"
     "  --shm-dir DIR        where the job's shared objects live\n"
     "                       (default $PB_SHM_DIR, else /dev/shm)\n"
-    "  --cleanup JOBID      remove the files pb-JOBID-* in the shm dir and exit\n"
-    "  --cleanup all        remove the files of every job whose pbrun is dead\n"
+    "  --netns              root only: run every node in a network namespace of\n"
+    "                       its own (pb-<job id[0..12)>-<k>), with address\n"
+    "                       10.A.B.<k+1>/24 on interface pbnet0, one end of a veth\n"
+    "                       pair whose other end is on a bridge pbrun creates.\n"
+    "                       Ranks also get FI_TCP_IFACE=pbnet0, PB_NETNS=1,\n"
+    "                       PB_NODE_ADDR and PB_MEDIUM=ofi (unless set). At most\n"
+    "                       254 nodes; all of it is removed when the job ends\n"
+    "  --cleanup JOBID      remove the files pb-JOBID-* in the shm dir, and the\n"
+    "                       job's --netns namespaces and links, and exit\n"
+    "  --cleanup all        remove the files and --netns networks of every job\n"
+    "                       whose pbrun is dead\n"
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
     "\n"
@@ -130,7 +139,7 @@ static char *resolve_shm_dir(const char *dir, const char *source)
 }
 
 enum opt_id { OPT_BIND, OPT_NOBIND, OPT_N, OPT_NODES, OPT_MAP, OPT_TAG, OPT_TIMEOUT, OPT_SHM, OPT_CLEANUP, OPT_HELP,
-              OPT_VERSION };
+              OPT_VERSION, OPT_NETNS };
 
 struct opt_spec {
     const char *name;
@@ -143,6 +152,7 @@ static const struct opt_spec specs[] = {
     {"--nodes", OPT_NODES, true},  {"--map", OPT_MAP, true},     {"--tag-output", OPT_TAG, false},
     {"--bind", OPT_BIND, false},   {"--no-bind", OPT_NOBIND, false},
     {"--timeout", OPT_TIMEOUT, true}, {"--shm-dir", OPT_SHM, true},
+    {"--netns", OPT_NETNS, false},
     {"--cleanup", OPT_CLEANUP, true}, {"-h", OPT_HELP, false},   {"--help", OPT_HELP, false},
     {"-V", OPT_VERSION, false},    {"--version", OPT_VERSION, false},
 };
@@ -224,6 +234,9 @@ void pbrun_parse_options(int argc, char **argv, struct pbrun_opts *o)
         case OPT_SHM:
             shm_arg = v;
             break;
+        case OPT_NETNS:
+            o->netns = true;
+            break;
         case OPT_CLEANUP:
             if (strcmp(v, "all") != 0 && !is_job_id(v))
                 pbrun_usage_error("--cleanup needs 'all' or a job id of 32 lowercase hex "
@@ -248,7 +261,7 @@ void pbrun_parse_options(int argc, char **argv, struct pbrun_opts *o)
         o->shm_dir = resolve_shm_dir("/dev/shm", "shm dir");
 
     if (o->cleanup) {
-        if (i < argc || o->nranks)
+        if (i < argc || o->nranks || o->netns)
             pbrun_usage_error("--cleanup runs no program; give it only --shm-dir");
         return;
     }
@@ -262,5 +275,7 @@ void pbrun_parse_options(int argc, char **argv, struct pbrun_opts *o)
     o->map = map;
     o->node_map = pbrun_node_map(map, o->nranks, &o->nnodes);
     o->argv = argv + i;
+    if (o->netns)
+        pbrun_netns_check(o);
     pbrun_bind_plan(o);
 }

@@ -16,6 +16,9 @@
  *   cleanup.c  removing pb-<jobid>-* files, the launcher marker, --cleanup
  *   reaper.c   the process that cleans up if pbrun itself is killed
  *   bind.c     --bind: which core each rank is pinned to
+ *   netns.c    --netns: the job's namespaces, bridge and veths, and ranks entering them
+ *   ipcmd.c    running ip(8) in batch mode, removing network objects
+ *   netsweep.c --cleanup of network objects left by dead --netns jobs
  */
 #ifndef PBRUN_H
 #define PBRUN_H
@@ -30,6 +33,13 @@
 #define PBRUN_JOBID_LEN 32      /* 128 random bits as lowercase hex */
 #define PBRUN_MAX_RANKS 65536   /* one host; beyond this fork and fd limits bite first */
 #define PBRUN_GRACE_MS 2000     /* SIGTERM -> SIGKILL delay when ending a job */
+
+/* --netns names (docs/pbrun.md). Interface names have at most 15 chars. */
+#define PBRUN_NET_TAG 12        /* job id hex digits in namespace and bridge names */
+#define PBRUN_VETH_TAG 8        /* ... in host veth names: pbv<8>-<node> is 15 at node 253 */
+#define PBRUN_NETNS_MAX_NODES 254   /* one /24 per job: node k is host k+1 */
+#define PBRUN_NETNS_DIR "/run/netns"    /* where ip(8) names namespaces */
+#define PBRUN_NETNS_IFACE "pbnet0"  /* each node's end of its veth pair */
 
 /* pbrun's own exit codes; a rank's status passes through unchanged. */
 enum {
@@ -52,6 +62,8 @@ struct pbrun_opts {
     int bind;                   /* --bind 1, --no-bind 0, -1 = on when ranks <= cores */
     int *cpus;                  /* with binding: the cores pbrun may use, in order */
     int ncpus;
+    bool netns;                 /* --netns: a network namespace per node */
+    char *ip;                   /* with --netns: absolute path of ip(8) */
     char **argv;                /* prog and its arguments, NULL terminated */
 };
 
@@ -93,6 +105,9 @@ struct pbrun_job {
     int reaper_fd;              /* write end of the reaper's pipe; only pbrun holds it */
     int reaper_done_fd;         /* read end of a pipe the reaper holds open until it exits */
     bool out_broken[3];         /* [1], [2]: stdout/stderr refused writes (EPIPE) */
+
+    int *ns_fds;                /* --netns: each node's namespace, O_CLOEXEC; NULL without */
+    int *rank_node;             /* --netns: the node of each rank */
 };
 
 /* options.c */
@@ -128,7 +143,12 @@ void pbrun_end_job(struct pbrun_job *job, int sig, int code);
 void pbrun_kill_now(struct pbrun_job *job);
 
 /* cleanup.c */
+enum pbrun_launcher { LAUNCHER_ALIVE, LAUNCHER_DEAD, LAUNCHER_UNKNOWN, LAUNCHER_NO_MARKER };
 int pbrun_remove_job_files(const char *dir, const char *id);
+/* "<pid> <start time> <pid namespace>" of this process, as in the marker. */
+int pbrun_launcher_record(char *buf, size_t size);
+/* Whether the launcher such a record describes still runs. */
+enum pbrun_launcher pbrun_launcher_judge(const char *text, int *pid);
 int pbrun_marker_create(const char *dir, const char *id);
 int pbrun_cleanup_command(const struct pbrun_opts *o);
 /* Reads /proc/<pid>/stat into buf; returns the text after the command name
@@ -143,5 +163,33 @@ int pbrun_bind_child(const struct pbrun_opts *o, int rank);
 int pbrun_reaper_start(struct pbrun_job *job);
 void pbrun_reaper_set_pgid(struct pbrun_job *job);
 void pbrun_reaper_stop(struct pbrun_job *job);
+/* A helper process (ip) pbrun waits for; 0 when done. Killed with pbrun. */
+void pbrun_reaper_set_helper(struct pbrun_job *job, pid_t pid);
+
+/* netns.c */
+void pbrun_netns_check(struct pbrun_opts *o);   /* usage errors: root, nodes, ip */
+char *pbrun_find_ip(void);                      /* absolute path of ip(8), or NULL */
+void pbrun_netns_name(char *buf, size_t size, const char *id, int node);
+void pbrun_bridge_name(char *buf, size_t size, const char *id);
+void pbrun_veth_name(char *buf, size_t size, const char *id, int node);
+int pbrun_netns_setup(struct pbrun_job *job);   /* -1: said why, removed what it made */
+void pbrun_netns_set_env(void);                 /* the variables every rank shares */
+int pbrun_netns_child(const struct pbrun_job *job, int rank);  /* -1 + errno */
+int pbrun_netns_teardown(struct pbrun_job *job, bool report);  /* objects left */
+int pbrun_netns_remove(const char *ip, const char *id, int nnodes, bool report);
+
+/* ipcmd.c */
+enum { PBRUN_IP_FORCE = 1, PBRUN_IP_QUIET = 2 };
+int pbrun_ip_batch(const char *ip, const char *ns, int flags, const char *script,
+                   struct pbrun_job *job);
+struct pbrun_netobj {
+    bool is_ns;                 /* a named network namespace, else a link */
+    char name[64];
+};
+int pbrun_ip_remove(const char *ip, const struct pbrun_netobj *objs, int n, bool report);
+bool pbrun_netobj_exists(const struct pbrun_netobj *o);
+
+/* netsweep.c: --cleanup JOBID|all for network objects; 0 or 1 (failed) */
+int pbrun_netns_sweep(const struct pbrun_opts *o);
 
 #endif

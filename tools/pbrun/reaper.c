@@ -10,8 +10,8 @@
  *   - pbrun ends normally: it removes the files itself, writes MSG_DONE and
  *     waits for the reaper to exit; the reaper never outlives pbrun;
  *   - pbrun is killed: the reaper reads EOF without MSG_DONE, kills the
- *     job's process group, waits until its members are dead, and removes
- *     pb-<jobid>-* from the shm dir.
+ *     job's process group, waits until its members are dead, removes the
+ *     job's network (--netns) and then pb-<jobid>-* from the shm dir.
  *
  * The ranks would die anyway of PR_SET_PDEATHSIG; killing the group also
  * catches what the ranks forked, and waiting for the deaths keeps a rank
@@ -29,7 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { MSG_PGID = 1, MSG_DONE = 2 };
+enum { MSG_PGID = 1, MSG_DONE = 2, MSG_HELPER = 3 };
 
 struct reaper_msg {
     int32_t kind;
@@ -64,6 +64,23 @@ static bool group_alive(pid_t pgid)
     return alive;
 }
 
+/* A helper (ip) dies with pbrun of PR_SET_PDEATHSIG; until it is dead it
+ * may still be creating what we are about to remove. Not killed here: by
+ * now its pid may have been reaped and reused. */
+static bool helper_alive(pid_t pid)
+{
+    char id[16], buf[512];
+    snprintf(id, sizeof id, "%d", (int)pid);
+    const char *p = pbrun_proc_stat(id, buf, sizeof buf);
+    char state;
+    return p && sscanf(p, " %c", &state) == 1 && state != 'Z' && state != 'X';
+}
+
+static void pause_10ms(void)
+{
+    nanosleep(&(struct timespec){0, 10 * 1000000L}, NULL);
+}
+
 static _Noreturn void reaper_main(int fd, int done_fd, const struct pbrun_job *job)
 {
     (void)done_fd;  /* held open, never written: pbrun reads EOF when we exit */
@@ -90,7 +107,7 @@ static _Noreturn void reaper_main(int fd, int done_fd, const struct pbrun_job *j
         /* only keeps a mount busy; harmless */
     }
 
-    pid_t pgid = 0;
+    pid_t pgid = 0, helper = 0;
     struct reaper_msg m;
     for (;;) {
         ssize_t n = read(fd, &m, sizeof m);
@@ -102,13 +119,21 @@ static _Noreturn void reaper_main(int fd, int done_fd, const struct pbrun_job *j
             _exit(0);
         if (m.kind == MSG_PGID)
             pgid = m.value;
+        if (m.kind == MSG_HELPER)
+            helper = m.value;
     }
 
     if (pgid > 0) {
         kill(-pgid, SIGKILL);
         for (int ms = 0; ms < GROUP_WAIT_MS && group_alive(pgid); ms += 10)
-            nanosleep(&(struct timespec){0, 10 * 1000000L}, NULL);
+            pause_10ms();
     }
+    for (int ms = 0; helper > 0 && ms < GROUP_WAIT_MS && helper_alive(helper); ms += 10)
+        pause_10ms();
+    /* Network before files: the launcher marker, removed last, stays as
+     * the record of a job whose cleanup was cut short. */
+    if (job->opts->netns)
+        pbrun_netns_remove(job->opts->ip, job->id, job->opts->nnodes, false);
     pbrun_remove_job_files(job->opts->shm_dir, job->id);
     _exit(0);
 }
@@ -177,6 +202,11 @@ static void send_msg(struct pbrun_job *job, int kind, int value)
 void pbrun_reaper_set_pgid(struct pbrun_job *job)
 {
     send_msg(job, MSG_PGID, job->pgid);
+}
+
+void pbrun_reaper_set_helper(struct pbrun_job *job, pid_t pid)
+{
+    send_msg(job, MSG_HELPER, pid);
 }
 
 void pbrun_reaper_stop(struct pbrun_job *job)
