@@ -11,6 +11,10 @@ command -v ctest >/dev/null 2>&1 || need="$need cmake"
 # (tests/install: an outside project finds Postbox with pkg-config)
 command -v scdoc >/dev/null 2>&1 || need="$need scdoc"
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
+# pbrun --netns and its tests (tests/pbrun/netns_*) drive ip(8); it lives
+# in /usr/sbin, which a user's PATH may lack
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] ||
+	need="$need iproute2"
 # the PMIx bootstrap (libpmix-dev) and its tests under Open MPI's mpirun
 # (tests/pmix); a package counts as present once dpkg has it installed
 if command -v dpkg-query >/dev/null 2>&1; then
