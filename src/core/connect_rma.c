@@ -313,8 +313,8 @@ int pb_conn_rma_open(struct pb_job *j)
 	if (!(j->ack_shadow = aligned_alloc(64, sz)))
 		return PB_ENOMEM;
 	memset(j->ack_shadow, 0, sz);
-	if ((rc = pb_rma_open(&j->rma, j->rank, j->size, lookup, j, name,
-			      &len)))
+	if ((rc = pb_rma_open(&j->rma, j->rank, j->size,
+			      j->par.peer_timeout, lookup, j, name, &len)))
 		goto fail;
 	if ((rc = pb_rma_reg(j->rma, j->ack_shadow, sz, &j->ack_shadow_reg,
 			     NULL)))

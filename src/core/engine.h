@@ -193,6 +193,7 @@ struct pb_job {
 	uint8_t *ack_shadow;         /* [size] ack blocks I send from */
 	struct pb_rma_reg *ack_shadow_reg;
 
+	int closing;                 /* in pb_close: peers may be gone */
 	int error;                   /* first corruption met, reported once */
 	struct pb_req *req_free;     /* recycled requests: no malloc per isend */
 	struct pb_msg *msg_free;     /* recycled arrival records */

@@ -146,6 +146,7 @@ int pb_close(pb_job *j)
 	 * user messages and all of mine were consumed; after the second,
 	 * every rank has also finished the first barrier, so no one will
 	 * attach a segment again and the names can go (invariant 8). */
+	j->closing = 1;
 	rc = pb_barrier_ctx(j);
 	/* flush even when the barrier failed: removing a data segment whose
 	 * messages a live receiver has not attached yet would lose them.

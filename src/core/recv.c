@@ -291,8 +291,11 @@ void pb_rx_reassert(struct pb_job *j)
 		if (x->remote) {
 			/* the real block is on the sender's host: unseen
 			 * from here, so written again (24 bytes a tenth of a
-			 * second, only while idle) */
-			if ((v || x->refused) && x->error != PB_EPEER)
+			 * second, only while idle). Not while closing: a
+			 * sender that is done may be gone, and a write to it
+			 * would wait out the peer timeout */
+			if ((v || x->refused) && x->error != PB_EPEER &&
+			    !j->closing)
 				pb_rx_ack(j, x, v);
 			continue;
 		}

@@ -5,7 +5,8 @@
  * needs none of it, and a build without libfabric gets stubs that say so.
  *
  * Contracts:
- *   open     - An endpoint for rank `rank` of `size`. name/name_len: its
+ *   open     - An endpoint for rank `rank` of `size`; a peer that takes
+ *              no operation for `timeout` seconds counts as lost. name/name_len: its
  *              address, for the caller to publish through the bootstrap.
  *              lookup(arg, peer, buf, &len) must fill the address peer
  *              published: 0, PB_EAGAIN (not yet: ask again later) or an
@@ -23,7 +24,9 @@
  *              the payload is there. src must stay untouched until the
  *              protocol knows the write landed (the peer acknowledged
  *              something published after it). Retries itself while the
- *              provider's queue is full; PB_EPEER when the peer is lost.
+ *              provider cannot take it (full queue, connecting), up to the
+ *              timeout; PB_EPEER when the peer is lost. Completes only
+ *              once delivered, so flush means landed.
  *   send     - A control message of at most PB_RMA_CTL_MAX bytes; copied.
  *   progress - Reaps completions, applies peers' incoming writes (software
  *              providers move target-side data only when the target asks),
@@ -58,7 +61,7 @@ typedef int (*pb_rma_lookup_fn)(void *arg, int peer, void *name,
 typedef void (*pb_rma_ctl_fn)(void *arg, int from, const void *msg,
 			      size_t len);
 
-int pb_rma_open(struct pb_rma **out, int rank, int size,
+int pb_rma_open(struct pb_rma **out, int rank, int size, double timeout,
 		pb_rma_lookup_fn lookup, void *arg, void *name,
 		size_t *name_len);
 int pb_rma_reg(struct pb_rma *m, void *base, uint64_t size,

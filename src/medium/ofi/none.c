@@ -7,11 +7,11 @@
 #include "postbox.h"
 #include "medium/rma.h"
 
-int pb_rma_open(struct pb_rma **out, int rank, int size,
+int pb_rma_open(struct pb_rma **out, int rank, int size, double timeout,
 		pb_rma_lookup_fn lookup, void *arg, void *name,
 		size_t *name_len)
 {
-	(void)out, (void)size, (void)lookup, (void)arg, (void)name,
+	(void)out, (void)size, (void)timeout, (void)lookup, (void)arg, (void)name,
 		(void)name_len;
 	fprintf(stderr,
 		"postbox: rank %d: the nodes of this job are separate hosts "

@@ -95,6 +95,7 @@ struct pb_rma {
 	struct ctx rctx[NRX], sctx[NTX];
 	int tx_free[NTX], ntx_free;
 	long writes_out;
+	double timeout; /* a peer that takes nothing this long is lost */
 	size_t inject;  /* writes this small are copied when issued */
 	struct held_msg *held_head, *held_tail;
 	char prov[64];
@@ -168,7 +169,7 @@ static int pick_info(struct pb_rma *m)
 	return 0;
 }
 
-int pb_rma_open(struct pb_rma **out, int rank, int size,
+int pb_rma_open(struct pb_rma **out, int rank, int size, double timeout,
 		pb_rma_lookup_fn lookup, void *arg, void *name,
 		size_t *name_len)
 {
@@ -176,6 +177,7 @@ int pb_rma_open(struct pb_rma **out, int rank, int size,
 	int rc;
 	if (!m)
 		return PB_ENOMEM;
+	m->timeout = timeout;
 	m->rank = rank;
 	m->size = size;
 	m->lookup = lookup;
@@ -309,6 +311,32 @@ static int resolve(struct pb_rma *m, int peer)
 	return 0;
 }
 
+/* The provider cannot take an operation for p now (its queue is full, or
+ * it is still trying to connect): let completions drain, and give up on
+ * the peer once that has gone on for the peer timeout. A live peer's
+ * provider takes what it is given within that time, even while its
+ * process computes: the protocol never has more in flight to one host
+ * than one pool and its rings. A peer whose process is gone refuses every
+ * connection, and with tcp that shows only as this, never as an error. */
+static int busy(struct pb_rma *m, struct peer *p, double *until)
+{
+	double t = now();
+	if (!*until)
+		*until = t + m->timeout;
+	else if (t > *until) {
+		if (!p->lost && getenv("PB_OFI_DEBUG"))
+			fprintf(stderr, "postbox: ofi: rank %d: a peer took "
+					"nothing for %.1f s: lost\n",
+				m->rank, m->timeout);
+		p->lost = 1;
+	}
+	if (p->lost)
+		return PB_EPEER;
+	/* control messages arriving meanwhile wait for the next progress */
+	pb_rma_progress(m, NULL, NULL);
+	return p->lost ? PB_EPEER : 0;
+}
+
 int pb_rma_write(struct pb_rma *m, int peer, struct pb_rma_reg *g,
 		 const void *src, size_t len, const struct pb_rkey *rk,
 		 uint64_t off)
@@ -329,11 +357,16 @@ int pb_rma_write(struct pb_rma *m, int peer, struct pb_rma_reg *g,
 				 .rma_iov = &riov,
 				 .rma_iov_count = 1,
 				 .context = &p->wctx};
+	/* small writes (slot headers, seq words, acks) are copied as they
+	 * are issued: their source may change right after. Completion means
+	 * delivered: a rank that closes after its last ack completed has
+	 * really given it (with mere injection the endpoint's close could
+	 * drop it on the way) */
+	uint64_t fl = FI_COMPLETION | FI_DELIVERY_COMPLETE |
+		      (m->fence ? FI_FENCE : 0) |
+		      (len <= m->inject ? FI_INJECT : 0);
+	double until = 0;
 	for (;;) {
-		/* small writes (slot headers, seq words, acks) are copied
-		 * as they are issued: their source may change right after */
-		uint64_t fl = FI_COMPLETION | (m->fence ? FI_FENCE : 0) |
-			      (len <= m->inject ? FI_INJECT : 0);
 		ssize_t w = fi_writemsg(m->ep, &msg, fl);
 		if (w == 0) {
 			m->writes_out++;
@@ -341,11 +374,8 @@ int pb_rma_write(struct pb_rma *m, int peer, struct pb_rma_reg *g,
 		}
 		if (w != -FI_EAGAIN)
 			return fail("fi_write", (int)w);
-		/* the queue is full: completions free it; control messages
-		 * arriving meanwhile wait for the next progress */
-		pb_rma_progress(m, NULL, NULL);
-		if (p->lost)
-			return PB_EPEER;
+		if ((rc = busy(m, p, &until)))
+			return rc;
 	}
 }
 
@@ -360,8 +390,10 @@ static int send_ctl(struct pb_rma *m, int peer, const void *msg, size_t len,
 		return PB_EPEER;
 	if ((rc = resolve(m, peer)))
 		return rc;
+	double wait = 0;
 	while (!m->ntx_free)
-		pb_rma_progress(m, NULL, NULL);
+		if ((rc = busy(m, p, &wait)))
+			return rc;
 	int i = m->tx_free[--m->ntx_free];
 	uint8_t *b = m->ctl + (size_t)(NRX + i) * CTL_SLOT;
 	struct ctl_hdr h = {(uint32_t)m->rank, (uint32_t)len};
@@ -369,16 +401,16 @@ static int send_ctl(struct pb_rma *m, int peer, const void *msg, size_t len,
 	memcpy(b + sizeof(h), msg, len);
 	m->sctx[i].peer = peer;
 	m->sctx[i].probe = probe;
+	double until = 0;
 	for (;;) {
 		ssize_t s = fi_send(m->ep, b, sizeof(h) + len, m->ctl_reg->desc,
 				    p->addr, &m->sctx[i]);
 		if (s == 0)
 			return 0;
-		if (s != -FI_EAGAIN) {
+		if (s != -FI_EAGAIN || (rc = busy(m, p, &until))) {
 			m->tx_free[m->ntx_free++] = i;
-			return fail("fi_send", (int)s);
+			return s != -FI_EAGAIN ? fail("fi_send", (int)s) : rc;
 		}
-		pb_rma_progress(m, NULL, NULL);
 	}
 }
 
