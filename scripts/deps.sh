@@ -18,7 +18,10 @@ command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] ||
 # the PMIx bootstrap (libpmix-dev) and its tests under Open MPI's mpirun
 # (tests/pmix); a package counts as present once dpkg has it installed
 if command -v dpkg-query >/dev/null 2>&1; then
-	for p in libpmix-dev openmpi-bin libopenmpi-dev; do
+	# libfabric-dev: the ofi medium between hosts; libfabric-bin: its
+	# fi_pingpong / fi_rma_bw, the raw figures pbbench is compared with
+	for p in libpmix-dev openmpi-bin libopenmpi-dev libfabric-dev \
+		libfabric-bin; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 			grep -q ' installed$' || need="$need $p"
 	done

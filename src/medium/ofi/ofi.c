@@ -225,6 +225,9 @@ int pb_rma_open(struct pb_rma **out, int rank, int size, double timeout,
 		rc = fail("fi_getname", rc);
 		goto out;
 	}
+	if (getenv("PB_OFI_DEBUG"))
+		fprintf(stderr, "postbox: ofi: rank %d: provider %s%s\n", rank,
+			m->prov, m->fence ? " (fenced writes)" : "");
 	*out = m;
 	return 0;
 out:
