@@ -70,9 +70,7 @@ static int set_job_env(const struct pbrun_job *job)
         setenv("PB_SHM_DIR", o->shm_dir, 1) || set_env_int("PB_SIZE", o->nranks) ||
         set_env_int("PB_LAUNCHER_PID", getpid()))
         return -errno;
-    if (o->netns)
-        pbrun_netns_set_env();
-    return 0;
+    return o->netns ? pbrun_netns_set_env() : 0;
 }
 
 static _Noreturn void child_fail(int fd, int rank, enum step step, int err)

@@ -252,15 +252,15 @@ int pbrun_netns_setup(struct pbrun_job *job)
     return -1;
 }
 
-void pbrun_netns_set_env(void)
+int pbrun_netns_set_env(void)
 {
     /* libfabric's tcp provider binds to this interface; it is the only
      * one besides lo in a node's namespace. */
-    setenv("FI_TCP_IFACE", PBRUN_NETNS_IFACE, 1);
-    setenv("PB_NETNS", "1", 1);
+    if (setenv("FI_TCP_IFACE", PBRUN_NETNS_IFACE, 1) || setenv("PB_NETNS", "1", 1))
+        return -errno;
     /* shm across namespaces would work but bypass the network: the point
      * of --netns is the network path. The user's choice still wins. */
-    setenv("PB_MEDIUM", "ofi", 0);
+    return setenv("PB_MEDIUM", "ofi", 0) ? -errno : 0;
 }
 
 int pbrun_netns_child(const struct pbrun_job *job, int rank)

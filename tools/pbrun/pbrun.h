@@ -173,7 +173,7 @@ void pbrun_netns_name(char *buf, size_t size, const char *id, int node);
 void pbrun_bridge_name(char *buf, size_t size, const char *id);
 void pbrun_veth_name(char *buf, size_t size, const char *id, int node);
 int pbrun_netns_setup(struct pbrun_job *job);   /* -1: said why, removed what it made */
-void pbrun_netns_set_env(void);                 /* the variables every rank shares */
+int pbrun_netns_set_env(void);                  /* the variables every rank shares; -errno */
 int pbrun_netns_child(const struct pbrun_job *job, int rank);  /* -1 + errno */
 int pbrun_netns_teardown(struct pbrun_job *job, bool report);  /* objects left */
 int pbrun_netns_remove(const char *ip, const char *id, int nnodes, bool report);
