@@ -254,7 +254,8 @@ void pb_rx_ack(struct pb_job *j, struct pb_rxconn *x, uint64_t v)
 		 * our reads of what it covers, which are local and done */
 		x->ack->check = pb_ack_check(v);
 		if (pb_rma_write(j->rma, x->sender, j->ack_shadow_reg, x->ack,
-				 PB_ACK_WIRE, &x->ack_rk, x->ack_off) &&
+				 PB_ACK_WIRE, &x->ack_rk, x->ack_off,
+				 PB_RMA_DELIVERED) &&
 		    !x->error)
 			x->error = PB_EPEER; /* the sender is gone */
 		return;

@@ -119,14 +119,14 @@ static int tx_remote(struct pb_job *j, struct pb_txring *r, uint8_t *slot,
 	if (pool_len)
 		rc = pb_rma_write(j->rma, dest, c->shadow_reg,
 				  c->base + pool_off, pool_len, &r->rk,
-				  pool_off);
+				  pool_off, 0);
 	if (!rc)
 		rc = pb_rma_write(j->rma, dest, c->shadow_reg, slot + seqw,
 				  PB_SLOT_BODY_OFF - seqw + body, &r->rk,
-				  off + seqw);
+				  off + seqw, 0);
 	if (!rc)
 		rc = pb_rma_write(j->rma, dest, c->shadow_reg, slot, seqw,
-				  &r->rk, off);
+				  &r->rk, off, 0);
 	if (rc)
 		r->error = rc;
 	return rc;

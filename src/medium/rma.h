@@ -25,8 +25,9 @@
  *              protocol knows the write landed (the peer acknowledged
  *              something published after it). Retries itself while the
  *              provider cannot take it (full queue, connecting), up to the
- *              timeout; PB_EPEER when the peer is lost. Completes only
- *              once delivered, so flush means landed.
+ *              timeout; PB_EPEER when the peer is lost. With
+ *              PB_RMA_DELIVERED it completes only once placed, so a flush
+ *              means landed.
  *   send     - A control message of at most PB_RMA_CTL_MAX bytes; copied.
  *   progress - Reaps completions, applies peers' incoming writes (software
  *              providers move target-side data only when the target asks),
@@ -67,9 +68,13 @@ int pb_rma_open(struct pb_rma **out, int rank, int size, double timeout,
 int pb_rma_reg(struct pb_rma *m, void *base, uint64_t size,
 	       struct pb_rma_reg **out, struct pb_rkey *rk);
 void pb_rma_dereg(struct pb_rma *m, struct pb_rma_reg *g);
+/* flags of pb_rma_write: complete only once placed at the target, so a
+ * flush before close means landed (acks: nothing else proves they did) */
+#define PB_RMA_DELIVERED 1u
+
 int pb_rma_write(struct pb_rma *m, int peer, struct pb_rma_reg *g,
 		 const void *src, size_t len, const struct pb_rkey *rk,
-		 uint64_t off);
+		 uint64_t off, unsigned flags);
 int pb_rma_send(struct pb_rma *m, int peer, const void *msg, size_t len);
 int pb_rma_progress(struct pb_rma *m, pb_rma_ctl_fn fn, void *arg);
 int pb_rma_alive(struct pb_rma *m, int peer);

@@ -36,9 +36,10 @@ void pb_rma_dereg(struct pb_rma *m, struct pb_rma_reg *g)
 
 int pb_rma_write(struct pb_rma *m, int peer, struct pb_rma_reg *g,
 		 const void *src, size_t len, const struct pb_rkey *rk,
-		 uint64_t off)
+		 uint64_t off, unsigned flags)
 {
-	(void)m, (void)peer, (void)g, (void)src, (void)len, (void)rk, (void)off;
+	(void)m, (void)peer, (void)g, (void)src, (void)len, (void)rk, (void)off,
+		(void)flags;
 	return PB_EPEER;
 }
 

@@ -342,7 +342,7 @@ static int busy(struct pb_rma *m, struct peer *p, double *until)
 
 int pb_rma_write(struct pb_rma *m, int peer, struct pb_rma_reg *g,
 		 const void *src, size_t len, const struct pb_rkey *rk,
-		 uint64_t off)
+		 uint64_t off, unsigned flags)
 {
 	struct peer *p = &m->peers[peer];
 	int rc;
@@ -361,11 +361,12 @@ int pb_rma_write(struct pb_rma *m, int peer, struct pb_rma_reg *g,
 				 .rma_iov_count = 1,
 				 .context = &p->wctx};
 	/* small writes (slot headers, seq words, acks) are copied as they
-	 * are issued: their source may change right after. Completion means
-	 * delivered: a rank that closes after its last ack completed has
+	 * are issued: their source may change right after. Acks ask for
+	 * delivery: a rank that closes after its last ack completed has
 	 * really given it (with mere injection the endpoint's close could
-	 * drop it on the way) */
-	uint64_t fl = FI_COMPLETION | FI_DELIVERY_COMPLETE |
+	 * drop it on the way); data needs no such proof, the acks are it */
+	uint64_t fl = FI_COMPLETION |
+		      (flags & PB_RMA_DELIVERED ? FI_DELIVERY_COMPLETE : 0) |
 		      (m->fence ? FI_FENCE : 0) |
 		      (len <= m->inject ? FI_INJECT : 0);
 	double until = 0;
