@@ -44,14 +44,17 @@ stamp "AddressSanitizer + UBSan: all tests passed"
 # or test program shares memory between threads: what it can check is the
 # suite's processes as they are. Left out: unit (single-threaded, and 5-10x
 # slower under TSan than their timeouts allow), bench (throughput smoke
-# tests: minutes under TSan, nothing for it to see) and soak (a minute of
-# wall clock it cannot look into); model in both passes (spin, not our
-# build). docs/reliability.md, "Sanitizers".
+# tests: minutes under TSan, nothing for it to see), soak (a minute of
+# wall clock it cannot look into) and ofi (the same programs as the shm
+# integration tests, whose threads TSan already sees, plus libfabric's,
+# which is not built for it: 20 minutes of tcp under TSan for nothing it
+# can check); model in both passes (spin, not our build).
+# docs/reliability.md, "Sanitizers".
 cmake -S . -B build-tsan -DPB_WERROR=ON -DBUILD_TESTING=ON -DPB_SANITIZE=thread
 cmake --build build-tsan -j2
 env TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:handle_segv=0 \
     ctest --test-dir build-tsan --output-on-failure -j2 \
-    --timeout 600 -LE 'heavy|pending|model|unit|bench|soak'
+    --timeout 600 -LE 'heavy|pending|model|unit|bench|soak|ofi'
 stamp "ThreadSanitizer: all tests passed"
 
 # ---- fuzzing: clang's libFuzzer on the receiving code ------------------
