@@ -63,6 +63,7 @@ struct peer {
 	int lost;
 	int probing;    /* a probe is in flight: never pile them up on a
 			   peer that is alive but not polling */
+	int reached;    /* something of ours reached it, or of its us */
 	double last_probe;
 	struct ctx wctx;
 };
@@ -324,8 +325,11 @@ static int resolve(struct pb_rma *m, int peer)
 static int busy(struct pb_rma *m, struct peer *p, double *until)
 {
 	double t = now();
+	/* a peer never reached yet may still be starting (a loaded host,
+	 * its first poll far off): it gets the grace of a rank that never
+	 * opened, as within a host */
 	if (!*until)
-		*until = t + m->timeout;
+		*until = t + m->timeout * (p->reached ? 1 : 4);
 	else if (t > *until) {
 		if (!p->lost && getenv("PB_OFI_DEBUG"))
 			fprintf(stderr, "postbox: ofi: rank %d: a peer took "
@@ -490,8 +494,10 @@ int pb_rma_progress(struct pb_rma *m, pb_rma_ctl_fn fn, void *arg)
 			struct ctx *c = ev[k].op_context;
 			if (c->kind == CTX_WRITE) {
 				m->writes_out--;
+				m->peers[c->peer].reached = 1;
 			} else if (c->kind == CTX_SEND) {
 				m->tx_free[m->ntx_free++] = c->slot - NRX;
+				m->peers[c->peer].reached = 1;
 				if (c->probe)
 					m->peers[c->peer].probing = 0;
 			} else {
@@ -501,6 +507,7 @@ int pb_rma_progress(struct pb_rma *m, pb_rma_ctl_fn fn, void *arg)
 				/* a message we did not frame is dropped */
 				if (h.len <= PB_RMA_CTL_MAX &&
 				    h.from < (uint32_t)m->size) {
+					m->peers[h.from].reached = 1;
 					if (fn) {
 						fn(arg, (int)h.from,
 						   b + sizeof(h), h.len);
