@@ -110,7 +110,9 @@ int pb_waiter_idle(struct pb_job *j, struct pb_waiter *w)
 			w->idle = 0;
 			return 0;
 		}
-		w->next_check = 0; /* a sleep is long: check life each time */
+		/* a sleep is long: check life each time; a 1 ms nap is not */
+		if (!j->rma)
+			w->next_check = 0;
 		goto check;
 	}
 	if ((w->idle & 1023) != 0)
