@@ -54,7 +54,11 @@ struct pb_dseg_hdr {
 	uint32_t block_size; /* bytes per pool block, a multiple of 64 */
 	uint32_t nblocks;    /* blocks in the pool */
 	uint64_t cycle_size; /* most pool bytes one message holds at once */
-	uint8_t pad[256 - 80];
+	/* bit j: the sender gave up on ring j (its acks made no sense), so
+	 * that receiver must stop waiting for it. w: sender (release), r:
+	 * receiver while idle (acquire). Rings beyond 1024 have no bit */
+	_Atomic uint64_t gave_up[16];
+	uint8_t pad[256 - 80 - 128];
 };
 static_assert(sizeof(struct pb_dseg_hdr) == 256, "dseg header is 4 lines");
 

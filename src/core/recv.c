@@ -288,6 +288,16 @@ void pb_rx_reassert(struct pb_job *j)
 		struct pb_rxconn *x = j->rx[i];
 		if (!x->ack)
 			continue;
+		/* the sender gave up on us (send.c:ring_reclaim): what we
+		 * wait for from it will never come */
+		if (!x->remote && !x->error && x->base && x->ring < 1024) {
+			struct pb_dseg_hdr *h = (void *)x->base;
+			if (atomic_load_explicit(&h->gave_up[x->ring / 64],
+						 memory_order_acquire) &
+			    (1ull << (x->ring % 64)))
+				corrupt(j, x, "the sender found our acks "
+					      "impossible");
+		}
 		uint64_t v = x->refused ? UINT64_MAX : x->published;
 		if (x->remote) {
 			/* the real block is on the sender's host: unseen

@@ -51,8 +51,17 @@ static int ring_reclaim(struct pb_job *j, struct pb_txring *r)
 	if (r->conn->remote && r->ack->check != pb_ack_check(c))
 		return 0;
 	if (c < r->acked || c >= r->next_seq) {
-		/* an ack for something never sent, or one that goes back */
+		/* an ack for something never sent, or one that goes back.
+		 * Tell the receiver, which may be waiting for what we will
+		 * now never send (within a host: the header is ours to
+		 * write; between hosts it finds out from our loss) */
 		r->error = PB_ECORRUPT;
+		if (!r->conn->remote && r->ring < 1024) {
+			struct pb_dseg_hdr *h = (void *)r->conn->base;
+			atomic_fetch_or_explicit(&h->gave_up[r->ring / 64],
+						 1ull << (r->ring % 64),
+						 memory_order_release);
+		}
 		return PB_ECORRUPT;
 	}
 	release_upto(j, r, c);
