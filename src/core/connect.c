@@ -365,8 +365,11 @@ void pb_conn_fini(struct pb_job *j, int unlink_shared)
 	const struct pb_medium_ops *ops = j->med.ops;
 	/* our last writes (acks, messages) leave before what they are
 	 * written from is deregistered */
-	if (j->rma)
+	if (j->rma) {
+		/* acks we still owe: their senders' closing flush waits */
+		pb_rx_ack_owed(j);
 		pb_rma_flush(j->rma);
+	}
 	if (j->my_entry)
 		atomic_store_explicit(&j->my_entry->state, PB_RANK_CLOSED,
 				      memory_order_release);

@@ -140,6 +140,7 @@ struct pb_rxconn {
 	struct pb_rkey ack_rk;
 	uint64_t ack_off;
 	uint32_t odd;              /* polls in a row that saw a torn seq */
+	uint32_t pool_unacked;     /* consumed pool indicators not acked yet */
 };
 
 enum pb_req_kind { PB_REQ_SEND = 1, PB_REQ_RECV = 2 };
@@ -194,6 +195,7 @@ struct pb_job {
 	struct pb_rma_reg *ack_shadow_reg;
 
 	int closing;                 /* in pb_close: peers may be gone */
+	int acks_owed;               /* remote acks deferred (recv.c) */
 	int error;                   /* first corruption met, reported once */
 	struct pb_req *req_free;     /* recycled requests: no malloc per isend */
 	struct pb_msg *msg_free;     /* recycled arrival records */
@@ -246,6 +248,9 @@ void pb_rx_refuse(struct pb_job *j, struct pb_rxconn *x);
 void pb_rx_reassert(struct pb_job *j);
 /* Tell x's sender that everything up to v was consumed (c39). */
 void pb_rx_ack(struct pb_job *j, struct pb_rxconn *x, uint64_t v);
+/* Send the acks to other hosts that pb_rx_poll deferred: the wait loops
+ * call it as soon as they idle, after the caller's reply went out. */
+void pb_rx_ack_owed(struct pb_job *j);
 
 /* match.c */
 struct pb_recvop *pb_match_posted(struct pb_job *j, int source,

@@ -284,6 +284,9 @@ void pb_rx_refuse(struct pb_job *j, struct pb_rxconn *x)
  * the first store of this value, our reads of what it covers are done. */
 void pb_rx_reassert(struct pb_job *j)
 {
+	/* owed acks first: their senders wait for them, so are alive even
+	 * while we close */
+	pb_rx_ack_owed(j);
 	for (int i = 0; i < j->nrx; i++) {
 		struct pb_rxconn *x = j->rx[i];
 		if (!x->ack)
@@ -358,6 +361,9 @@ int pb_rx_poll(struct pb_job *j)
 				break;
 			}
 			x->odd = 0;
+			/* plain read after the acquire of seq, and before our
+			 * ack lets the sender write the slot again */
+			uint8_t kind = ((const struct pb_slot_hdr *)slot)->kind;
 			rc = consume(j, x, slot);
 			if (rc == PB_ENOMEM) {
 				/* retrying could only fail again, or find the
@@ -375,6 +381,8 @@ int pb_rx_poll(struct pb_job *j)
 				break;
 			x->next++;
 			moved++;
+			if (kind == PB_IND_POOL || kind == PB_IND_PIECE)
+				x->pool_unacked++;
 		}
 		/* one ack per poll of a ring, not per message: acks batch
 		 * by themselves under load and cost one store when idle.
@@ -384,10 +392,35 @@ int pb_rx_poll(struct pb_job *j)
 			pb_rx_refuse(j, x);
 			continue;
 		}
-		if (x->next - 1 != x->published) {
-			x->published = x->next - 1;
-			pb_rx_ack(j, x, x->published);
+		if (x->next - 1 == x->published)
+			continue;
+		/* between hosts an ack is a provider operation: one that
+		 * frees only slots of inline messages waits for our first
+		 * idle moment (pb_rx_ack_owed), so that whatever the caller
+		 * does with the message (a reply) goes out first; up to a
+		 * quarter ring. Pool blocks are the sender's scarce memory,
+		 * shared by its receivers here: those are acked at once */
+		if (x->remote && !x->pool_unacked &&
+		    x->next - 1 - x->published < (x->l.slots + 3) / 4) {
+			j->acks_owed = 1;
+			continue;
 		}
+		x->published = x->next - 1;
+		x->pool_unacked = 0;
+		pb_rx_ack(j, x, x->published);
 	}
 	return moved;
+}
+
+void pb_rx_ack_owed(struct pb_job *j)
+{
+	j->acks_owed = 0;
+	for (int i = 0; i < j->nrx; i++) {
+		struct pb_rxconn *x = j->rx[i];
+		if (!x->remote || x->error || x->next - 1 == x->published)
+			continue;
+		x->published = x->next - 1;
+		x->pool_unacked = 0;
+		pb_rx_ack(j, x, x->published);
+	}
 }

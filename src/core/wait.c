@@ -92,6 +92,10 @@ static int any_peer_alive(struct pb_job *j, double since)
 int pb_waiter_idle(struct pb_job *j, struct pb_waiter *w)
 {
 	w->idle++;
+	/* acks to other hosts deferred by pb_rx_poll: nothing moved for a
+	 * few polls, so the caller's own sends went out before them */
+	if (j->acks_owed && w->idle >= 16)
+		pb_rx_ack_owed(j);
 	if (w->idle < j->par.spin || j->par.wait_mode == PB_WAIT_SPIN) {
 		pb_cpu_relax();
 	} else if (j->par.wait_mode == PB_WAIT_YIELD) {
