@@ -23,6 +23,8 @@ cmake -S . -B build-test -DPB_WERROR=ON -DBUILD_TESTING=ON
 cmake --build build-test -j2
 ctest --test-dir build-test --output-on-failure -j2 --timeout 300 -LE pending
 stamp "normal build: all tests passed"
+sh scripts/noofi.sh
+stamp "build without libfabric: builds, runs, refuses ofi clearly"
 [ "$passes" = all ] || exit 0
 
 # ---- sanitizers: every test, in every process, instrumented ------------
