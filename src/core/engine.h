@@ -140,7 +140,7 @@ struct pb_rxconn {
 	struct pb_rkey ack_rk;
 	uint64_t ack_off;
 	uint32_t odd;              /* polls in a row that saw a torn seq */
-	uint32_t pool_unacked;     /* consumed pool indicators not acked yet */
+	uint32_t pool_unacked;     /* pool blocks consumed, not acked yet */
 };
 
 enum pb_req_kind { PB_REQ_SEND = 1, PB_REQ_RECV = 2 };
@@ -248,8 +248,8 @@ void pb_rx_refuse(struct pb_job *j, struct pb_rxconn *x);
 void pb_rx_reassert(struct pb_job *j);
 /* Tell x's sender that everything up to v was consumed (c39). */
 void pb_rx_ack(struct pb_job *j, struct pb_rxconn *x, uint64_t v);
-/* Send the acks to other hosts that pb_rx_poll deferred: the wait loops
- * call it as soon as they idle, after the caller's reply went out. */
+/* Send the acks to other hosts that pb_rx_poll deferred: the first poll
+ * that finds nothing calls it, after the caller's reply went out. */
 void pb_rx_ack_owed(struct pb_job *j);
 
 /* match.c */

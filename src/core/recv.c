@@ -244,7 +244,10 @@ static int consume(struct pb_job *j, struct pb_rxconn *x, const uint8_t *slot)
 	return take_first(j, x, &in);
 }
 
-void pb_rx_ack(struct pb_job *j, struct pb_rxconn *x, uint64_t v)
+/* flags: PB_RMA_TRY for a value the sender already had (a rewrite): not
+ * worth waiting for a provider that cannot take it now */
+static void rx_ack(struct pb_job *j, struct pb_rxconn *x, uint64_t v,
+		   unsigned flags)
 {
 	pb_publish64(&x->ack->consumed, v);
 	if (x->remote) {
@@ -253,15 +256,20 @@ void pb_rx_ack(struct pb_job *j, struct pb_rxconn *x, uint64_t v)
 		 * of one pair land in order (rma.h), and an ack only follows
 		 * our reads of what it covers, which are local and done */
 		x->ack->check = pb_ack_check(v);
-		if (pb_rma_write(j->rma, x->sender, j->ack_shadow_reg, x->ack,
-				 PB_ACK_WIRE, &x->ack_rk, x->ack_off,
-				 PB_RMA_DELIVERED) &&
-		    !x->error)
+		int rc = pb_rma_write(j->rma, x->sender, j->ack_shadow_reg,
+				      x->ack, PB_ACK_WIRE, &x->ack_rk,
+				      x->ack_off, PB_RMA_DELIVERED | flags);
+		if (rc && rc != PB_EAGAIN && !x->error)
 			x->error = PB_EPEER; /* the sender is gone */
 		return;
 	}
 	if (j->sleepy && x->peer)
 		pb_bell_ring(x->peer);
+}
+
+void pb_rx_ack(struct pb_job *j, struct pb_rxconn *x, uint64_t v)
+{
+	rx_ack(j, x, v, 0);
 }
 
 void pb_rx_refuse(struct pb_job *j, struct pb_rxconn *x)
@@ -310,7 +318,7 @@ void pb_rx_reassert(struct pb_job *j)
 			 * would wait out the peer timeout */
 			if ((v || x->refused) && x->error != PB_EPEER &&
 			    !j->closing)
-				pb_rx_ack(j, x, v);
+				rx_ack(j, x, v, PB_RMA_TRY);
 			continue;
 		}
 		if (x->no_cma)
@@ -381,8 +389,14 @@ int pb_rx_poll(struct pb_job *j)
 				break;
 			x->next++;
 			moved++;
-			if (kind == PB_IND_POOL || kind == PB_IND_PIECE)
-				x->pool_unacked++;
+			if (kind == PB_IND_POOL || kind == PB_IND_PIECE) {
+				/* nblocks was checked by consume's parse; read
+				 * again only to count, before our ack */
+				struct pb_slot_pool pp;
+				memcpy(&pp, slot + PB_SLOT_BODY_OFF,
+				       sizeof(pp));
+				x->pool_unacked += pp.nblocks;
+			}
 		}
 		/* one ack per poll of a ring, not per message: acks batch
 		 * by themselves under load and cost one store when idle.
@@ -394,13 +408,17 @@ int pb_rx_poll(struct pb_job *j)
 		}
 		if (x->next - 1 == x->published)
 			continue;
-		/* between hosts an ack is a provider operation: one that
-		 * frees only slots of inline messages waits for our first
-		 * idle moment (pb_rx_ack_owed), so that whatever the caller
-		 * does with the message (a reply) goes out first; up to a
-		 * quarter ring. Pool blocks are the sender's scarce memory,
-		 * shared by its receivers here: those are acked at once */
-		if (x->remote && !x->pool_unacked &&
+		/* between hosts an ack is a provider operation: it waits for
+		 * our first poll that finds nothing (pb_progress_once), so
+		 * that whatever the caller does with the message (a reply)
+		 * goes out first; at most a quarter ring, and blocks worth
+		 * half a cycle: pool blocks are the sender's scarce memory,
+		 * shared by its receivers here, and pieces of a large
+		 * message (half a cycle each) are acked at once, so the
+		 * sender's two-piece pipeline keeps moving */
+		uint32_t blk_max = (uint32_t)(x->l.cycle_size / 2 /
+					      x->l.block_size);
+		if (x->remote && x->pool_unacked < (blk_max ? blk_max : 1) &&
 		    x->next - 1 - x->published < (x->l.slots + 3) / 4) {
 			j->acks_owed = 1;
 			continue;

@@ -27,6 +27,11 @@ int pb_progress_once(struct pb_job *j)
 {
 	int a = pb_rx_poll(j);
 	int b = j->pend ? pb_tx_progress(j) : 0;
+	/* acks to other hosts deferred by pb_rx_poll are paid at the first
+	 * poll that finds nothing new, whoever polls (a wait loop, pb_test,
+	 * pb_progress): by then the caller's own sends, a reply, went out */
+	if (!(a + b) && j->acks_owed)
+		pb_rx_ack_owed(j);
 	return a + b;
 }
 
@@ -92,10 +97,6 @@ static int any_peer_alive(struct pb_job *j, double since)
 int pb_waiter_idle(struct pb_job *j, struct pb_waiter *w)
 {
 	w->idle++;
-	/* acks to other hosts deferred by pb_rx_poll: nothing moved for a
-	 * few polls, so the caller's own sends went out before them */
-	if (j->acks_owed && w->idle >= 16)
-		pb_rx_ack_owed(j);
 	if (w->idle < j->par.spin || j->par.wait_mode == PB_WAIT_SPIN) {
 		pb_cpu_relax();
 	} else if (j->par.wait_mode == PB_WAIT_YIELD) {

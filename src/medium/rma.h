@@ -6,7 +6,8 @@
  *
  * Contracts:
  *   open     - An endpoint for rank `rank` of `size`; a peer that takes
- *              no operation for `timeout` seconds counts as lost. name/name_len: its
+ *              no operation for half of `timeout` seconds counts as lost
+ *              (4 x `timeout` for one never reached yet). name/name_len: its
  *              address, for the caller to publish through the bootstrap.
  *              lookup(arg, peer, buf, &len) must fill the address peer
  *              published: 0, PB_EAGAIN (not yet: ask again later) or an
@@ -36,7 +37,8 @@
  *   alive    - 0 once a write or message to peer failed (its process, or
  *              its host, is gone); PB_EAGAIN while its address is not
  *              published; otherwise 1, after sending it a probe (at most
- *              one in flight, every half second) so that failure shows.
+ *              one in flight, every quarter timeout, at most 0.5 s apart)
+ *              so that failure shows.
  *   flush    - Waits (bounded: 2 s) until our writes and messages left.
  *   close    - Flushes, then frees all.
  */
@@ -71,6 +73,9 @@ void pb_rma_dereg(struct pb_rma *m, struct pb_rma_reg *g);
 /* flags of pb_rma_write: complete only once placed at the target, so a
  * flush before close means landed (acks: nothing else proves they did) */
 #define PB_RMA_DELIVERED 1u
+/* flags of pb_rma_write: PB_EAGAIN at once when the provider cannot take
+ * the write now, instead of retrying up to the timeout */
+#define PB_RMA_TRY 2u
 
 int pb_rma_write(struct pb_rma *m, int peer, struct pb_rma_reg *g,
 		 const void *src, size_t len, const struct pb_rkey *rk,

@@ -72,9 +72,13 @@ if [ "$nodes" -gt 1 ]; then
 	done
 	hosts=(--host "$list")
 fi
-# -x: the PB_* parameters reach ranks on other hosts too
+# The fake hosts talk through the ofi medium (PB_MEDIUM=auto, docs/ofi.md):
+# libfabric's tcp provider on loopback, not on whatever interface it would
+# pick (the netns tests create and remove interfaces while these run).
+export FI_PROVIDER=${FI_PROVIDER:-"tcp;ofi_rxm"} FI_TCP_IFACE=${FI_TCP_IFACE:-lo}
+# -x: the PB_* parameters and libfabric's reach ranks on other hosts too
 fwd=()
-for v in $(compgen -e | grep '^PB_'); do fwd+=(-x "$v"); done
+for v in $(compgen -e | grep -E '^(PB_|FI_)'); do fwd+=(-x "$v"); done
 
 timeout -k 5 100 "$mpirun" --allow-run-as-root --oversubscribe \
 	"${hosts[@]}" "${fwd[@]}" -np "$np" "$@" </dev/null >"$out" 2>&1

@@ -317,7 +317,8 @@ static int resolve(struct pb_rma *m, int peer)
 
 /* The provider cannot take an operation for p now (its queue is full, or
  * it is still trying to connect): let completions drain, and give up on
- * the peer once that has gone on for the peer timeout. A live peer's
+ * the peer once that has gone on for half the peer timeout (so that with
+ * the probe gap a loss shows within the timeout). A live peer's
  * provider takes what it is given within that time, even while its
  * process computes: the protocol never has more in flight to one host
  * than one pool and its rings. A peer whose process is gone refuses every
@@ -329,12 +330,12 @@ static int busy(struct pb_rma *m, struct peer *p, double *until)
 	 * its first poll far off): it gets the grace of a rank that never
 	 * opened, as within a host */
 	if (!*until)
-		*until = t + m->timeout * (p->reached ? 1 : 4);
+		*until = t + m->timeout * (p->reached ? 0.5 : 4);
 	else if (t > *until) {
 		if (!p->lost && getenv("PB_OFI_DEBUG"))
 			fprintf(stderr, "postbox: ofi: rank %d: a peer took "
 					"nothing for %.1f s: lost\n",
-				m->rank, m->timeout);
+				m->rank, m->timeout * (p->reached ? 0.5 : 4));
 		p->lost = 1;
 	}
 	if (p->lost)
@@ -382,6 +383,10 @@ int pb_rma_write(struct pb_rma *m, int peer, struct pb_rma_reg *g,
 		}
 		if (w != -FI_EAGAIN)
 			return fail("fi_write", (int)w);
+		if (flags & PB_RMA_TRY) {
+			pb_rma_progress(m, NULL, NULL);
+			return p->lost ? PB_EPEER : PB_EAGAIN;
+		}
 		if ((rc = busy(m, p, &until)))
 			return rc;
 	}
@@ -542,7 +547,20 @@ int pb_rma_alive(struct pb_rma *m, int peer)
 			return 0;
 	}
 	double t = now();
-	if (!p->probing && t - p->last_probe >= 0.5) {
+	/* probes often enough that a loss shows within the timeout: the
+	 * gap, then half the timeout of "try again" (busy) */
+	double gap = m->timeout / 4 < 0.5 ? m->timeout / 4 : 0.5;
+	if (p->probing && p->reached && t - p->last_probe > m->timeout / 2) {
+		/* a probe the provider took but cannot deliver: a live peer's
+		 * provider completes one at once (tcp: into the socket) */
+		if (getenv("PB_OFI_DEBUG"))
+			fprintf(stderr, "postbox: ofi: rank %d: a probe to rank "
+					"%d undelivered for %.1f s: lost\n",
+				m->rank, peer, t - p->last_probe);
+		p->lost = 1;
+		return 0;
+	}
+	if (!p->probing && t - p->last_probe >= gap) {
 		/* an empty control message: nobody acts on it, but the
 		 * provider must reach the peer to deliver it */
 		p->last_probe = t;
