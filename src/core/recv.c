@@ -330,6 +330,41 @@ void pb_rx_reassert(struct pb_job *j)
 	}
 }
 
+/* Between hosts: count the pool blocks of the indicator just consumed
+ * (nblocks was checked by consume's parse; read again only to count,
+ * before our ack lets the sender write the slot again). */
+static void count_blocks(struct pb_rxconn *x, const uint8_t *slot)
+{
+	uint8_t kind = ((const struct pb_slot_hdr *)slot)->kind;
+	if (kind != PB_IND_POOL && kind != PB_IND_PIECE)
+		return;
+	struct pb_slot_pool pp;
+	memcpy(&pp, slot + PB_SLOT_BODY_OFF, sizeof(pp));
+	x->pool_unacked += pp.nblocks;
+}
+
+/* Between hosts an ack is a provider operation: it waits for our first
+ * poll that finds nothing (pb_progress_once -> pb_rx_ack_owed), so that
+ * whatever the caller does with the message (a reply) goes out first; at
+ * most a quarter ring, and blocks worth half a cycle: pool blocks are the
+ * sender's scarce memory, shared by its receivers here, and pieces of a
+ * large message (half a cycle each) are acked at once, so the sender's
+ * two-piece pipeline keeps moving. */
+static int ack_can_wait(const struct pb_rxconn *x)
+{
+	uint32_t blk_max = (uint32_t)(x->l.cycle_size / 2 / x->l.block_size);
+	return x->pool_unacked < (blk_max ? blk_max : 1) &&
+	       x->next - 1 - x->published < (x->l.slots + 3) / 4;
+}
+
+/* Acknowledge everything consumed so far. */
+static void ack_all(struct pb_job *j, struct pb_rxconn *x)
+{
+	x->published = x->next - 1;
+	x->pool_unacked = 0;
+	pb_rx_ack(j, x, x->published);
+}
+
 int pb_rx_poll(struct pb_job *j)
 {
 	int moved = 0, rc = pb_dir_poll(j);
@@ -369,9 +404,6 @@ int pb_rx_poll(struct pb_job *j)
 				break;
 			}
 			x->odd = 0;
-			/* plain read after the acquire of seq, and before our
-			 * ack lets the sender write the slot again */
-			uint8_t kind = ((const struct pb_slot_hdr *)slot)->kind;
 			rc = consume(j, x, slot);
 			if (rc == PB_ENOMEM) {
 				/* retrying could only fail again, or find the
@@ -389,14 +421,8 @@ int pb_rx_poll(struct pb_job *j)
 				break;
 			x->next++;
 			moved++;
-			if (kind == PB_IND_POOL || kind == PB_IND_PIECE) {
-				/* nblocks was checked by consume's parse; read
-				 * again only to count, before our ack */
-				struct pb_slot_pool pp;
-				memcpy(&pp, slot + PB_SLOT_BODY_OFF,
-				       sizeof(pp));
-				x->pool_unacked += pp.nblocks;
-			}
+			if (x->remote)
+				count_blocks(x, slot);
 		}
 		/* one ack per poll of a ring, not per message: acks batch
 		 * by themselves under load and cost one store when idle.
@@ -408,24 +434,11 @@ int pb_rx_poll(struct pb_job *j)
 		}
 		if (x->next - 1 == x->published)
 			continue;
-		/* between hosts an ack is a provider operation: it waits for
-		 * our first poll that finds nothing (pb_progress_once), so
-		 * that whatever the caller does with the message (a reply)
-		 * goes out first; at most a quarter ring, and blocks worth
-		 * half a cycle: pool blocks are the sender's scarce memory,
-		 * shared by its receivers here, and pieces of a large
-		 * message (half a cycle each) are acked at once, so the
-		 * sender's two-piece pipeline keeps moving */
-		uint32_t blk_max = (uint32_t)(x->l.cycle_size / 2 /
-					      x->l.block_size);
-		if (x->remote && x->pool_unacked < (blk_max ? blk_max : 1) &&
-		    x->next - 1 - x->published < (x->l.slots + 3) / 4) {
+		if (x->remote && ack_can_wait(x)) {
 			j->acks_owed = 1;
 			continue;
 		}
-		x->published = x->next - 1;
-		x->pool_unacked = 0;
-		pb_rx_ack(j, x, x->published);
+		ack_all(j, x);
 	}
 	return moved;
 }
@@ -435,10 +448,7 @@ void pb_rx_ack_owed(struct pb_job *j)
 	j->acks_owed = 0;
 	for (int i = 0; i < j->nrx; i++) {
 		struct pb_rxconn *x = j->rx[i];
-		if (!x->remote || x->error || x->next - 1 == x->published)
-			continue;
-		x->published = x->next - 1;
-		x->pool_unacked = 0;
-		pb_rx_ack(j, x, x->published);
+		if (x->remote && !x->error && x->next - 1 != x->published)
+			ack_all(j, x);
 	}
 }
