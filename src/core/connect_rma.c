@@ -114,11 +114,7 @@ int pb_rtx_connect(struct pb_job *j, struct pb_txring *r, int dest)
 			else if (rc != PB_EAGAIN) /* EAGAIN: no address yet */
 				return rc;
 		}
-		if (pb_progress_once(j) > 0) {
-			w.idle = 0;
-			continue;
-		}
-		int rc = pb_waiter_idle(j, &w);
+		int rc = pb_wait_turn(j, &w);
 		if (rc)
 			return rc;
 	}
@@ -166,7 +162,7 @@ static int attach(struct pb_job *j, int s, const struct ctl_req *q,
 {
 	char name[64];
 	struct pb_dseg_layout l;
-	int rc, snode = j->boot.node_of[s];
+	int rc;
 	if (q->pool_size % (q->block_size ? q->block_size : 1) ||
 	    pb_dseg_plan(&l, (uint32_t)j->nlocal[j->node], q->slots,
 			 q->inline_max, q->block_size, q->pool_size,
@@ -192,7 +188,6 @@ static int attach(struct pb_job *j, int s, const struct ctl_req *q,
 	x->pool = x->base + x->l.pool_off;
 	x->ring = (uint32_t)j->local[j->rank];
 	x->next = 1;
-	(void)snode;
 	return 0;
 }
 

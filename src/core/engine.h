@@ -291,6 +291,9 @@ void pb_waiter_init(struct pb_waiter *w, int peer);
 /* After a fruitless poll: spin, yield or sleep per PB_WAIT; every so often
  * checks that the peer is alive. 0, or PB_EPEER. */
 int pb_waiter_idle(struct pb_job *j, struct pb_waiter *w);
+/* One turn of a wait loop: poll once, and when nothing moved, idle as
+ * pb_waiter_idle does. 0 to go on, or the error that ends the wait. */
+int pb_wait_turn(struct pb_job *j, struct pb_waiter *w);
 int pb_peer_alive(struct pb_job *j, int rank, double since);
 int pb_wait_send(struct pb_job *j, struct pb_sendop *op, int dest);
 int pb_wait_recv(struct pb_job *j, struct pb_recvop *rop);

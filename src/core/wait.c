@@ -157,17 +157,21 @@ check:;
 	return 0;
 }
 
+int pb_wait_turn(struct pb_job *j, struct pb_waiter *w)
+{
+	if (pb_progress_once(j) > 0) {
+		w->idle = 0;
+		return 0;
+	}
+	return pb_waiter_idle(j, w);
+}
+
 int pb_wait_send(struct pb_job *j, struct pb_sendop *op, int dest)
 {
 	struct pb_waiter w;
 	pb_waiter_init(&w, dest);
 	while (!op->done) {
-		int n = pb_progress_once(j);
-		if (n > 0) {
-			w.idle = 0;
-			continue;
-		}
-		int rc = pb_waiter_idle(j, &w);
+		int rc = pb_wait_turn(j, &w);
 		if (rc)
 			return rc;
 	}
