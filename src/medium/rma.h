@@ -85,7 +85,5 @@ int pb_rma_progress(struct pb_rma *m, pb_rma_ctl_fn fn, void *arg);
 int pb_rma_alive(struct pb_rma *m, int peer);
 void pb_rma_flush(struct pb_rma *m);
 void pb_rma_close(struct pb_rma *m);
-/* The provider in use ("tcp;ofi_rxm"), for messages and benchmarks. */
-const char *pb_rma_provider(const struct pb_rma *m);
 
 #endif

@@ -71,8 +71,3 @@ void pb_rma_close(struct pb_rma *m)
 	(void)m;
 }
 
-const char *pb_rma_provider(const struct pb_rma *m)
-{
-	(void)m;
-	return "none";
-}

@@ -236,10 +236,6 @@ out:
 	return rc;
 }
 
-const char *pb_rma_provider(const struct pb_rma *m)
-{
-	return m->prov;
-}
 
 int pb_rma_reg(struct pb_rma *m, void *base, uint64_t size,
 	       struct pb_rma_reg **out, struct pb_rkey *rk)
