@@ -540,6 +540,30 @@ static int pair_wait(struct pbmpi_req *rr, struct pbmpi_req *rs,
 	return err;
 }
 
+/* The common end of MPI_Sendrecv and MPI_Sendrecv_replace, once both
+ * requests are made (rc: how that went): start the receive, then the send,
+ * and wait for both; on any failure release what exists and raise. */
+static int pair_run(struct pbmpi_req *rr, struct pbmpi_req *rs,
+		    struct pbmpi_comm *c, int rc, MPI_Status *status,
+		    const char *name)
+{
+	if (!rc && rr && (rc = pbmpi_recv_start(rr)))
+		pbmpi_req_release(rr), rr = NULL;
+	if (rc) {
+		if (rr)
+			pbmpi_req_release(rr);
+		if (rs)
+			pbmpi_req_release(rs);
+		return pbmpi_raise(c, rc, name);
+	}
+	if (rs)
+		pbmpi_send_start(rs);
+	c->refs++;
+	rc = pbmpi_raise(c, pair_wait(rr, rs, status), name);
+	pbmpi_comm_unref(c);
+	return rc;
+}
+
 int MPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
 		 int dest, int sendtag, void *recvbuf, int recvcount,
 		 MPI_Datatype recvtype, int source, int recvtag,
@@ -554,21 +578,7 @@ int MPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
 	if (!rc)
 		rc = pbmpi_make_send(sendbuf, sendcount, sendtype, dest,
 				     sendtag, comm, 0, &rs, &c);
-	if (!rc && rr && (rc = pbmpi_recv_start(rr)))
-		pbmpi_req_release(rr), rr = NULL;
-	if (rc) {
-		if (rr)
-			pbmpi_req_release(rr);
-		if (rs)
-			pbmpi_req_release(rs);
-		return pbmpi_raise(c, rc, "MPI_Sendrecv");
-	}
-	if (rs)
-		pbmpi_send_start(rs);
-	c->refs++;
-	rc = pbmpi_raise(c, pair_wait(rr, rs, status), "MPI_Sendrecv");
-	pbmpi_comm_unref(c);
-	return rc;
+	return pair_run(rr, rs, c, rc, status, "MPI_Sendrecv");
 }
 
 int MPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype,
@@ -592,21 +602,7 @@ int MPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype,
 	if (!rc)
 		rc = pbmpi_make_recv(buf, count, datatype, source, recvtag,
 				     comm, &rr, &c);
-	if (!rc && rr && (rc = pbmpi_recv_start(rr)))
-		pbmpi_req_release(rr), rr = NULL;
-	if (rc) {
-		if (rr)
-			pbmpi_req_release(rr);
-		if (rs)
-			pbmpi_req_release(rs);
-		return pbmpi_raise(c, rc, "MPI_Sendrecv_replace");
-	}
-	if (rs)
-		pbmpi_send_start(rs);
-	c->refs++;
-	rc = pbmpi_raise(c, pair_wait(rr, rs, status), "MPI_Sendrecv_replace");
-	pbmpi_comm_unref(c);
-	return rc;
+	return pair_run(rr, rs, c, rc, status, "MPI_Sendrecv_replace");
 }
 
 /* ---- probes ----------------------------------------------------------- */
