@@ -535,6 +535,24 @@ int MPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
 	return pbmpi_raise(c, rc, "MPI_Scatter");
 }
 
+/* The arguments of MPI_Allgather and MPI_Alltoall: every rank sends and
+ * receives, MPI_IN_PLACE allowed for the send side (then *st is NULL). */
+static int all_args(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
+		    void *recvbuf, int recvcount, MPI_Datatype recvtype,
+		    MPI_Comm comm, struct pbmpi_comm **c,
+		    struct pbmpi_dtype **st, struct pbmpi_dtype **rt)
+{
+	int rc = coll_args(comm, c);
+	if (!rc)
+		rc = two_sided(sendcount, sendtype, recvcount, recvtype,
+			       sendbuf != MPI_IN_PLACE, 1, st, rt);
+	if (!rc && *st)
+		rc = buf_args(sendbuf, sendcount, *st);
+	if (!rc)
+		rc = buf_args(recvbuf, recvcount, *rt);
+	return rc;
+}
+
 int MPI_Allgather(const void *sendbuf, int sendcount,
 		  MPI_Datatype sendtype, void *recvbuf, int recvcount,
 		  MPI_Datatype recvtype, MPI_Comm comm)
@@ -542,14 +560,8 @@ int MPI_Allgather(const void *sendbuf, int sendcount,
 	PBMPI_CHECK_RUNNING("MPI_Allgather");
 	struct pbmpi_comm *c;
 	struct pbmpi_dtype *st = NULL, *rt = NULL;
-	int rc = coll_args(comm, &c);
-	if (!rc)
-		rc = two_sided(sendcount, sendtype, recvcount, recvtype,
-			       sendbuf != MPI_IN_PLACE, 1, &st, &rt);
-	if (!rc && st)
-		rc = buf_args(sendbuf, sendcount, st);
-	if (!rc)
-		rc = buf_args(recvbuf, recvcount, rt);
+	int rc = all_args(sendbuf, sendcount, sendtype, recvbuf, recvcount,
+			  recvtype, comm, &c, &st, &rt);
 	if (!rc)
 		rc = pbmpi_coll_allgather(c, sendbuf, sendcount, st, recvbuf,
 					  recvcount, rt);
@@ -563,14 +575,8 @@ int MPI_Alltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
 	PBMPI_CHECK_RUNNING("MPI_Alltoall");
 	struct pbmpi_comm *c;
 	struct pbmpi_dtype *st = NULL, *rt = NULL;
-	int rc = coll_args(comm, &c);
-	if (!rc)
-		rc = two_sided(sendcount, sendtype, recvcount, recvtype,
-			       sendbuf != MPI_IN_PLACE, 1, &st, &rt);
-	if (!rc && st)
-		rc = buf_args(sendbuf, sendcount, st);
-	if (!rc)
-		rc = buf_args(recvbuf, recvcount, rt);
+	int rc = all_args(sendbuf, sendcount, sendtype, recvbuf, recvcount,
+			  recvtype, comm, &c, &st, &rt);
 	if (!rc)
 		rc = coll_alltoall(c, sendbuf, sendcount, st, recvbuf,
 				   recvcount, rt);
